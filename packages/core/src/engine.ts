@@ -59,7 +59,9 @@ class Engine {
     const factory = this.factories.get(name);
     if (!factory) {
       throw new ErlangenError(
-        `setBackend: argument 'name' expected one of ${this.backendNames().map((n) => `'${n}'`).join(', ')} but received '${name}'`,
+        `setBackend: argument 'name' expected one of ${this.backendNames()
+          .map((n) => `'${n}'`)
+          .join(', ')} but received '${name}'`,
       );
     }
     const b = await factory();
@@ -105,6 +107,12 @@ class Engine {
     if (scope) scope.add(t);
   }
 
+  /** Re-registers `t` with the finalizer after `assign` swapped its storage. */
+  retarget(t: Tensor): void {
+    this.finalizer.unregister(t);
+    this.finalizer.register(t, { id: t.id }, t);
+  }
+
   untrack(t: Tensor): void {
     this.finalizer.unregister(t);
     this.numTensors--;
@@ -128,7 +136,6 @@ class Engine {
       rec.backend.release(id);
     }
   }
-
 }
 
 export const engine = new Engine();

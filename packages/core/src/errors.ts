@@ -19,7 +19,13 @@ export function argError(op: string, arg: string, expected: string, received: st
   throw new ErlangenError(`${op}: argument '${arg}' expected ${expected} but received ${received}`);
 }
 
-export function check(cond: boolean, op: string, arg: string, expected: string, received: () => string): void {
+export function check(
+  cond: boolean,
+  op: string,
+  arg: string,
+  expected: string,
+  received: () => string,
+): void {
   if (!cond) argError(op, arg, expected, received());
 }
 

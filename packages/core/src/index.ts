@@ -47,3 +47,7 @@ export { PRIMITIVE_KERNELS } from './backend/kernels.js';
 export { CpuBackend } from './backend/cpu/index.js';
 export { threefry2x32 } from './random.js';
 export * from './ops/index.js';
+export * from './io/index.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as data from './data/index.js';

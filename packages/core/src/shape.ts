@@ -1,4 +1,4 @@
-import { argError, ErlangenError, fmtShape } from './errors.js';
+import { argError, fmtShape } from './errors.js';
 
 export type Shape = readonly number[];
 
@@ -24,16 +24,22 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** NumPy broadcasting of two shapes; throws naming the op when they are incompatible. */
-export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+/**
+ * NumPy broadcasting of two shapes; throws naming the op and the argument (`argB`, whose shape is
+ * checked against `a`'s) when they are incompatible.
+ */
+export function broadcastShapes(op: string, a: Shape, b: Shape, argB = 'b'): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const da = a[a.length - n + i] ?? 1;
     const db = b[b.length - n + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new ErlangenError(
-        `${op}: shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast together (dimension ${i} of the result: ${da} vs ${db})`,
+      argError(
+        op,
+        argB,
+        `a shape that broadcasts with ${fmtShape(a)}`,
+        `${fmtShape(b)} (axis ${i - n} is ${db}, not ${da} or 1)`,
       );
     }
     out[i] = da === 1 ? db : da;
@@ -55,11 +61,16 @@ export function normalizeAxis(op: string, axis: number, ndim: number, arg = 'axi
   if (!Number.isInteger(axis)) argError(op, arg, 'an integer', `${axis}`);
   const lo = ndim === 0 ? -1 : -ndim;
   const hi = ndim === 0 ? 0 : ndim - 1;
-  if (axis < lo || axis > hi) argError(op, arg, `an axis in [${lo}, ${hi}] for a ${ndim}-d tensor`, `${axis}`);
+  if (axis < lo || axis > hi)
+    argError(op, arg, `an axis in [${lo}, ${hi}] for a ${ndim}-d tensor`, `${axis}`);
   return axis < 0 ? axis + Math.max(ndim, 1) : axis;
 }
 
-export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, ndim: number): number[] {
+export function normalizeAxes(
+  op: string,
+  axes: number | readonly number[] | undefined,
+  ndim: number,
+): number[] {
   if (axes === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof axes === 'number' ? [axes] : [...axes];
   const out = list.map((a) => normalizeAxis(op, a, ndim));

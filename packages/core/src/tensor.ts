@@ -1,10 +1,10 @@
-import { type BackwardOptions, backward as runBackward, type GradNode } from './autograd.js';
+import { type BackwardOptions, type GradNode, backward as runBackward } from './autograd.js';
 import type { Backend, DataId, TensorInfo } from './backend/kernels.js';
 import type { DType, TypedArray } from './dtype.js';
 import { engine } from './engine.js';
-import { ErlangenError, fmtShape } from './errors.js';
+import { argError, ErlangenError, fmtShape } from './errors.js';
 import * as ops from './ops/index.js';
-import { type Shape, sizeOf } from './shape.js';
+import { type Shape, shapesEqual, sizeOf } from './shape.js';
 
 export type TensorLike = Tensor | number;
 export type NestedArray = number | boolean | NestedArray[];
@@ -23,6 +23,11 @@ export class Tensor implements TensorInfo {
   grad: Tensor | null = null;
   /** @internal how this tensor was computed; absent on leaves. */
   _node: GradNode | undefined = undefined;
+  /**
+   * @internal name of the op whose graph node a backward pass freed (without retainGraph): a later
+   * backward through this tensor must fail loudly instead of treating it as a leaf.
+   */
+  _freedNode: string | undefined = undefined;
   private disposedFlag = false;
   private keptFlag = false;
 
@@ -48,10 +53,15 @@ export class Tensor implements TensorInfo {
     return this._node === undefined;
   }
 
-  /** @internal Throws a clear error on use after dispose. */
-  assertAlive(op: string): this {
+  /** @internal Throws `op: argument 'arg' expected a live tensor but received a disposed …` on use after dispose. */
+  assertAlive(op: string, arg = 'x'): this {
     if (this.disposedFlag) {
-      throw new ErlangenError(`${op}: a tensor of shape ${fmtShape(this.shape)} was used after dispose()`);
+      argError(
+        op,
+        arg,
+        'a live tensor',
+        `a tensor of shape ${fmtShape(this.shape)} that was disposed (used after dispose())`,
+      );
     }
     return this;
   }
@@ -60,16 +70,20 @@ export class Tensor implements TensorInfo {
 
   /** The values, as a fresh typed array; works on every backend. */
   async data(): Promise<TypedArray> {
-    this.assertAlive('data');
+    this.assertAlive('data', 'this');
     return this.backend.read(this.id, this.dtype, this.size);
   }
 
   /** The values synchronously: CPU only (GPU backends must be awaited with `data()`). */
   dataSync(): TypedArray {
-    this.assertAlive('dataSync');
+    return this.readSyncFor('dataSync');
+  }
+
+  private readSyncFor(op: string): TypedArray {
+    this.assertAlive(op, 'this');
     if (!this.backend.canReadSync) {
       throw new ErlangenError(
-        `dataSync: the tensor lives on the '${this.backend.name}' backend, which reads asynchronously; use 'await t.data()'`,
+        `${op}: the tensor lives on the '${this.backend.name}' backend, which reads asynchronously; use 'await t.data()'`,
       );
     }
     return this.backend.readSync(this.id, this.dtype, this.size);
@@ -79,20 +93,20 @@ export class Tensor implements TensorInfo {
     return nest(await this.data(), this.shape, this.dtype);
   }
   arraySync(): NestedArray {
-    return nest(this.dataSync(), this.shape, this.dtype);
+    return nest(this.readSyncFor('arraySync'), this.shape, this.dtype);
   }
 
   /** The single value of a one-element tensor (CPU; use `itemAsync` elsewhere). */
   item(): number {
-    if (this.size !== 1) {
-      throw new ErlangenError(`item: expected a tensor with one element but received shape ${fmtShape(this.shape)}`);
-    }
-    return this.dataSync()[0]!;
+    this.assertAlive('item', 'this');
+    if (this.size !== 1)
+      argError('item', 'this', 'a tensor with one element', `shape ${fmtShape(this.shape)}`);
+    return this.readSyncFor('item')[0]!;
   }
   async itemAsync(): Promise<number> {
-    if (this.size !== 1) {
-      throw new ErlangenError(`itemAsync: expected a tensor with one element but received shape ${fmtShape(this.shape)}`);
-    }
+    this.assertAlive('itemAsync', 'this');
+    if (this.size !== 1)
+      argError('itemAsync', 'this', 'a tensor with one element', `shape ${fmtShape(this.shape)}`);
     return (await this.data())[0]!;
   }
 
@@ -132,17 +146,28 @@ export class Tensor implements TensorInfo {
    * state). `value` is consumed: it is disposed and must not be used afterwards.
    */
   assign(value: Tensor): this {
-    this.assertAlive('assign');
-    value.assertAlive('assign');
-    if (value.dtype !== this.dtype || value.shape.length !== this.shape.length || value.size !== this.size) {
-      throw new ErlangenError(
-        `assign: argument 'value' expected shape ${fmtShape(this.shape)} and dtype ${this.dtype} but received ${fmtShape(value.shape)} ${value.dtype}`,
+    this.assertAlive('assign', 'this');
+    if (!(value instanceof Tensor)) argError('assign', 'value', 'a Tensor', typeof value);
+    value.assertAlive('assign', 'value');
+    if (value.dtype !== this.dtype || !shapesEqual(value.shape, this.shape)) {
+      argError(
+        'assign',
+        'value',
+        `shape ${fmtShape(this.shape)} and dtype ${this.dtype}`,
+        `shape ${fmtShape(value.shape)} and dtype ${value.dtype}`,
       );
     }
-    if (value.backend !== this.backend) value = value.to(this.backend.name);
+    if (value === this) return this;
+    if (value.backend !== this.backend) {
+      const moved = value.to(this.backend.name);
+      value.dispose();
+      value = moved;
+    }
     engine.incRef(value.id);
     engine.decRef(this.id);
     this.id = value.id;
+    // The finalizer must release the new storage, not the old, if this tensor is never disposed.
+    engine.retarget(this);
     value.dispose();
     return this;
   }
@@ -151,8 +176,14 @@ export class Tensor implements TensorInfo {
 
   /** Marks this tensor as a leaf whose gradient `backward` accumulates into `.grad`. */
   requireGrad(flag = true): this {
+    this.assertAlive('requireGrad', 'this');
     if (flag && this.dtype !== 'float32') {
-      throw new ErlangenError(`requireGrad: only float32 tensors can require grad; this one is ${this.dtype}`);
+      argError(
+        'requireGrad',
+        'this',
+        'a float32 tensor (only those can require grad)',
+        `a ${this.dtype} tensor`,
+      );
     }
     this.requiresGrad = flag;
     return this;
@@ -164,7 +195,7 @@ export class Tensor implements TensorInfo {
 
   /** Same storage, cut from the graph. */
   detach(): Tensor {
-    this.assertAlive('detach');
+    this.assertAlive('detach', 'this');
     return new Tensor(this.id, this.shape, this.dtype, this.backend);
   }
 

@@ -1,14 +1,20 @@
+import { noGrad, record } from '../autograd.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { abs, erf, exp, log1p, relu, sigmoid, where } from './elementwise.js';
-import { logsumexp } from './reduce.js';
+import { abs, erf, exp, expm1, log1p, relu, sigmoid, where } from './elementwise.js';
+import { logSumExpOver, shiftByMax } from './stable.js';
 import { assertTensor } from './util.js';
 
-/** log softmax along `axis`: x − logsumexp(x). Stable for large logits. */
+/**
+ * log softmax along `axis`: s − logsumexp(s) with s = x − max(x). Stable for large logits: the
+ * shift keeps exp in range and, unlike x − logsumexp(x), loses nothing to the rounding of a large
+ * logsumexp (see shiftByMax).
+ */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   assertTensor('logSoftmax', 'x', x);
   const a = normalizeAxis('logSoftmax', axis, x.ndim);
-  return x.sub(logsumexp(x, a, true));
+  const shifted = shiftByMax(x.dtype === 'float32' ? x : x.float(), [a]);
+  return shifted.sub(logSumExpOver(shifted, [a], true, true));
 }
 
 export function softmax(x: Tensor, axis = -1): Tensor {
@@ -19,13 +25,26 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   return where(x.gt(0), x, x.mul(negativeSlope));
 }
 
+/**
+ * x for x > 0, α(eˣ − 1) otherwise. Its own node: composed from `where`, the unused branch's e^x
+ * overflows for large x and its zero gradient times ∞ would make the gradient NaN.
+ */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return where(x.gt(0), x, x.exp().sub(1).mul(alpha));
+  assertTensor('elu', 'x', x);
+  const positive = x.gt(0);
+  const y = noGrad(() => where(positive, x, expm1(x).mul(alpha)));
+  return record('elu', y, [x], (dy) => [where(positive, dy, dy.mul(y.add(alpha)))], [positive]);
 }
 
-/** log(1 + eˣ), computed as relu(x) + log1p(e^−|x|) so it never overflows. */
+/**
+ * log(1 + eˣ), computed as relu(x) + log1p(e^−|x|) so it never overflows. Its gradient is σ(x),
+ * given directly: differentiating that composition gives 0 instead of ½ at x = 0 (relu' and |x|'
+ * both vanish there).
+ */
 export function softplus(x: Tensor): Tensor {
-  return relu(x).add(log1p(exp(abs(x).neg())));
+  assertTensor('softplus', 'x', x);
+  const y = noGrad(() => relu(x).add(log1p(exp(abs(x).neg()))));
+  return record('softplus', y, [x], (dy) => [dy.mul(sigmoid(x))]);
 }
 
 export function logSigmoid(x: Tensor): Tensor {

@@ -1,6 +1,6 @@
 import { record } from '../autograd.js';
 import type { Conv2dGeometry, Pool2dGeometry } from '../backend/kernels.js';
-import { argError, fmtShape } from '../errors.js';
+import { argError, ErlangenError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { full } from './creation.js';
 import { assertDType, assertTensor, pair, sameBackend, wrap } from './util.js';
@@ -15,19 +15,33 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
-function outSize(op: string, inSize: number, k: number, stride: number, padBefore: number, padTotal: number, dil: number) {
+function outSize(
+  op: string,
+  inSize: number,
+  k: number,
+  stride: number,
+  padBefore: number,
+  padTotal: number,
+  dil: number,
+) {
   const eff = dil * (k - 1) + 1;
   const out = Math.floor((inSize + padTotal - eff) / stride) + 1;
   if (out <= 0) {
-    argError(op, 'x', `a spatial size ≥ the dilated kernel (${eff}) after padding`, `size ${inSize} with padding ${padBefore}`);
+    argError(
+      op,
+      'x',
+      `a spatial size ≥ the dilated kernel (${eff}) after padding`,
+      `size ${inSize} with padding ${padBefore}`,
+    );
   }
   return out;
 }
 
-function conv2dGeometry(x: Tensor, w: Tensor, opts: Conv2dOptions): Conv2dGeometry {
-  const op = 'conv2d';
+/** Geometry of conv2d; `op` is the public op (conv1d runs as a conv2d of height 1) for messages. */
+function conv2dGeometry(op: string, x: Tensor, w: Tensor, opts: Conv2dOptions): Conv2dGeometry {
   if (x.ndim !== 4) argError(op, 'x', 'a 4-d tensor [batch, inChannels, height, width]', fmtShape(x.shape));
-  if (w.ndim !== 4) argError(op, 'weight', 'a 4-d tensor [outChannels, inChannels/groups, kh, kw]', fmtShape(w.shape));
+  if (w.ndim !== 4)
+    argError(op, 'weight', 'a 4-d tensor [outChannels, inChannels/groups, kh, kw]', fmtShape(w.shape));
   const groups = opts.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) argError(op, 'groups', 'a positive integer', `${groups}`);
   const [n, c, h, wd] = x.shape as [number, number, number, number];
@@ -36,7 +50,9 @@ function conv2dGeometry(x: Tensor, w: Tensor, opts: Conv2dOptions): Conv2dGeomet
     argError(op, 'groups', `a divisor of inChannels (${c}) and outChannels (${o})`, `${groups}`);
   }
   if (cg * groups !== c) {
-    argError(op, 'weight', `shape [${o}, ${c / groups}, kh, kw] for x with ${c} channels and groups=${groups}`, fmtShape(w.shape));
+    const expected = op === 'conv1d' ? `[${o}, ${c / groups}, k]` : `[${o}, ${c / groups}, kh, kw]`;
+    const received = op === 'conv1d' ? fmtShape([o, cg, kw]) : fmtShape(w.shape);
+    argError(op, 'weight', `shape ${expected} for x with ${c} channels and groups=${groups}`, received);
   }
   const [sh, sw] = pair(op, 'stride', opts.stride ?? 1, 1);
   const [dh, dw] = pair(op, 'dilation', opts.dilation ?? 1, 1);
@@ -48,7 +64,8 @@ function conv2dGeometry(x: Tensor, w: Tensor, opts: Conv2dOptions): Conv2dGeomet
   if (p === 'valid') {
     padTop = padLeft = totalH = totalW = 0;
   } else if (p === 'same') {
-    if (sh !== 1 || sw !== 1) argError(op, 'padding', "stride 1 with padding 'same'", `stride [${sh}, ${sw}]`);
+    if (sh !== 1 || sw !== 1)
+      argError(op, 'padding', "stride 1 with padding 'same'", `stride [${sh}, ${sw}]`);
     totalH = dh * (kh - 1);
     totalW = dw * (kw - 1);
     padTop = Math.floor(totalH / 2);
@@ -83,24 +100,60 @@ function conv2dGeometry(x: Tensor, w: Tensor, opts: Conv2dOptions): Conv2dGeomet
  * weight [outChannels, inChannels/groups, kh, kw], bias [outChannels] → [batch, outChannels, outH, outW].
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
-  assertTensor('conv2d', 'x', x);
-  assertTensor('conv2d', 'weight', weight);
-  assertDType('conv2d', 'x', x, ['float32']);
-  assertDType('conv2d', 'weight', weight, ['float32']);
-  sameBackend('conv2d', x, weight);
-  const g = conv2dGeometry(x, weight, opts);
-  const shape = [g.batch, g.outChannels, g.outHeight, g.outWidth];
-  const y = wrap(x.backend.conv2d(x, weight, g), shape, 'float32', x.backend);
-  const out = record('conv2d', y, [x, weight], (dy) => [
-    x.requiresGrad ? wrap(x.backend.conv2dGradInput(dy, weight, g), x.shape, 'float32', x.backend) : null,
-    weight.requiresGrad ? wrap(x.backend.conv2dGradFilter(x, dy, g), weight.shape, 'float32', x.backend) : null,
-  ]);
-  if (!bias) return out;
-  assertTensor('conv2d', 'bias', bias);
-  if (bias.ndim !== 1 || bias.shape[0] !== g.outChannels) {
-    argError('conv2d', 'bias', `shape [${g.outChannels}]`, fmtShape(bias.shape));
+  return conv2dAs('conv2d', x, weight, bias, opts);
+}
+
+function conv2dAs(
+  op: string,
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  opts: Conv2dOptions,
+): Tensor {
+  assertTensor(op, 'x', x);
+  assertTensor(op, 'weight', weight);
+  assertDType(op, 'x', x, ['float32']);
+  assertDType(op, 'weight', weight, ['float32']);
+  sameBackend(op, x, weight);
+  if (bias !== undefined && bias !== null) assertTensor(op, 'bias', bias);
+  const g = conv2dGeometry(op, x, weight, opts);
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== g.outChannels)) {
+    argError(op, 'bias', `shape [${g.outChannels}]`, fmtShape(bias.shape));
   }
-  return out.add(bias.reshape([1, g.outChannels, 1, 1]));
+  const out = convForward(x, weight, g);
+  return bias ? out.add(bias.reshape([1, g.outChannels, 1, 1])) : out;
+}
+
+/*
+ * The three convolution kernels are bilinear, and each one's gradient is made of the other two, so
+ * recording them this way makes conv2d differentiable to any order (gradient penalties, Hessians):
+ *   y  = conv(x, w)        dx = gradInput(dy, w)     dw = gradFilter(x, dy)
+ */
+function convForward(x: Tensor, w: Tensor, g: Conv2dGeometry): Tensor {
+  const shape = [g.batch, g.outChannels, g.outHeight, g.outWidth];
+  const y = wrap(x.backend.conv2d(x, w, g), shape, 'float32', x.backend);
+  return record('conv2d', y, [x, w], (dy) => [
+    x.requiresGrad ? convGradInput(dy, w, g) : null,
+    w.requiresGrad ? convGradFilter(x, dy, g) : null,
+  ]);
+}
+
+function convGradInput(dy: Tensor, w: Tensor, g: Conv2dGeometry): Tensor {
+  const shape = [g.batch, g.inChannels, g.inHeight, g.inWidth];
+  const dx = wrap(dy.backend.conv2dGradInput(dy, w, g), shape, 'float32', dy.backend);
+  return record('conv2dGradInput', dx, [dy, w], (v) => [
+    dy.requiresGrad ? convForward(v, w, g) : null,
+    w.requiresGrad ? convGradFilter(v, dy, g) : null,
+  ]);
+}
+
+function convGradFilter(x: Tensor, dy: Tensor, g: Conv2dGeometry): Tensor {
+  const shape = [g.outChannels, g.inChannels / g.groups, g.kernelHeight, g.kernelWidth];
+  const dw = wrap(x.backend.conv2dGradFilter(x, dy, g), shape, 'float32', x.backend);
+  return record('conv2dGradFilter', dw, [x, dy], (u) => [
+    x.requiresGrad ? convGradInput(dy, u, g) : null,
+    dy.requiresGrad ? convForward(x, u, g) : null,
+  ]);
 }
 
 export interface Conv1dOptions {
@@ -115,9 +168,10 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   assertTensor('conv1d', 'x', x);
   assertTensor('conv1d', 'weight', weight);
   if (x.ndim !== 3) argError('conv1d', 'x', 'a 3-d tensor [batch, inChannels, length]', fmtShape(x.shape));
-  if (weight.ndim !== 3) argError('conv1d', 'weight', 'a 3-d tensor [outChannels, inChannels/groups, k]', fmtShape(weight.shape));
+  if (weight.ndim !== 3)
+    argError('conv1d', 'weight', 'a 3-d tensor [outChannels, inChannels/groups, k]', fmtShape(weight.shape));
   const p = opts.padding ?? 0;
-  const y = conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, {
+  const y = conv2dAs('conv1d', x.unsqueeze(2), weight.unsqueeze(2), bias, {
     stride: [1, opts.stride ?? 1],
     padding: typeof p === 'number' ? [0, p] : p,
     dilation: [1, opts.dilation ?? 1],
@@ -139,7 +193,8 @@ function poolGeometry(op: string, x: Tensor, kernelSize: Pair, opts: Pool2dOptio
   const [sh, sw] = pair(op, 'stride', opts.stride ?? [kh, kw], 1);
   const [ph, pw] = pair(op, 'padding', opts.padding ?? 0, 0);
   const [dh, dw] = pair(op, 'dilation', opts.dilation ?? 1, 1);
-  if (ph > kh / 2 || pw > kw / 2) argError(op, 'padding', `at most half the kernel size [${kh}, ${kw}]`, `[${ph}, ${pw}]`);
+  if (ph > kh / 2 || pw > kw / 2)
+    argError(op, 'padding', `at most half the kernel size [${kh}, ${kw}]`, `[${ph}, ${pw}]`);
   const [n, c, h, w] = x.shape as [number, number, number, number];
   return {
     batch: n,
@@ -166,7 +221,18 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {})
   const g = poolGeometry('maxPool2d', x, kernelSize, opts);
   const shape = [g.batch, g.channels, g.outHeight, g.outWidth];
   const y = wrap(x.backend.maxPool2d(x, g), shape, 'float32', x.backend);
-  return record('maxPool2d', y, [x], (dy) => [wrap(x.backend.maxPool2dGrad(dy, x, g), x.shape, 'float32', x.backend)]);
+  return record('maxPool2d', y, [x], (dy) => {
+    const dx = wrap(x.backend.maxPool2dGrad(dy, x, g), x.shape, 'float32', x.backend);
+    // No kernel gathers at the argmax yet, so a second derivative through dy cannot be formed:
+    // fail if one is asked for rather than silently treating dx as a constant.
+    return [
+      record('maxPool2dGrad', dx, [dy], () => {
+        throw new ErlangenError(
+          'maxPool2d: second-order gradients through maxPool2d are not supported yet (its gradient is not differentiable with respect to the incoming gradient)',
+        );
+      }),
+    ];
+  });
 }
 
 /**
@@ -189,6 +255,7 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, opts: Omit<Pool2dOptions,
 /** Mean over all spatial positions: [batch, channels, h, w] → [batch, channels]. */
 export function globalAvgPool2d(x: Tensor): Tensor {
   assertTensor('globalAvgPool2d', 'x', x);
-  if (x.ndim !== 4) argError('globalAvgPool2d', 'x', 'a 4-d tensor [batch, channels, height, width]', fmtShape(x.shape));
+  if (x.ndim !== 4)
+    argError('globalAvgPool2d', 'x', 'a 4-d tensor [batch, channels, height, width]', fmtShape(x.shape));
   return x.mean([2, 3]);
 }

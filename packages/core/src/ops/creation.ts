@@ -1,9 +1,9 @@
+import { record } from '../autograd.js';
 import { type DType, dtypeOfArray, isDType, type TypedArray, typedArrayFor } from '../dtype.js';
 import { engine } from '../engine.js';
 import { argError, describeValue, ErlangenError, fmtShape } from '../errors.js';
 import { checkShape, type Shape, sizeOf } from '../shape.js';
 import type { NestedArray, Tensor } from '../tensor.js';
-import { record } from '../autograd.js';
 import { assertTensor, currentBackend, wrap } from './util.js';
 
 function inferShape(values: NestedArray): number[] {
@@ -45,7 +45,8 @@ export function tensor(
   shape?: readonly number[],
   dtype?: DType,
 ): Tensor {
-  if (dtype !== undefined && !isDType(dtype)) argError('tensor', 'dtype', "'float32', 'int32' or 'bool'", describeValue(dtype));
+  if (dtype !== undefined && !isDType(dtype))
+    argError('tensor', 'dtype', "'float32', 'int32' or 'bool'", describeValue(dtype));
   let flat: ArrayLike<number>;
   let inferred: number[];
   let defaultType: DType = 'float32';
@@ -64,11 +65,18 @@ export function tensor(
   }
   const finalShape = shape ? checkShape('tensor', 'shape', [...shape]) : inferred;
   if (sizeOf(finalShape) !== flat.length) {
-    argError('tensor', 'shape', `a shape with ${flat.length} elements`, `${fmtShape(finalShape)} (${sizeOf(finalShape)} elements)`);
+    argError(
+      'tensor',
+      'shape',
+      `a shape with ${flat.length} elements`,
+      `${fmtShape(finalShape)} (${sizeOf(finalShape)} elements)`,
+    );
   }
   const dt = dtype ?? defaultType;
   const arr = typedArrayFor(dt, flat.length);
-  for (let i = 0; i < flat.length; i++) arr[i] = flat[i]!;
+  // Bool storage holds exactly 0 or 1 (a stored 2 would compare unequal to true); NaN is truthy, as in PyTorch.
+  if (dt === 'bool') for (let i = 0; i < flat.length; i++) arr[i] = flat[i] !== 0 ? 1 : 0;
+  else for (let i = 0; i < flat.length; i++) arr[i] = flat[i]!;
   const backend = currentBackend();
   return wrap(backend.upload(arr, dt), finalShape, dt, backend);
 }
@@ -80,8 +88,14 @@ export function scalar(value: number, dtype: DType = 'float32'): Tensor {
 export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
   checkShape('full', 'shape', shape);
   if (typeof value !== 'number') argError('full', 'value', 'a number', describeValue(value));
+  if (!isDType(dtype)) argError('full', 'dtype', "'float32', 'int32' or 'bool'", describeValue(dtype));
   const b = currentBackend();
-  return wrap(b.fill(shape, value, dtype), shape, dtype, b);
+  return wrap(b.fill(shape, storedValue(value, dtype), dtype), shape, dtype, b);
+}
+
+/** The value a fill stores: bools are 0 or 1. */
+function storedValue(value: number, dtype: DType): number {
+  return dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
 }
 export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
   return full(shape, 0, dtype);
@@ -91,8 +105,9 @@ export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor
 }
 export function fullLike(x: Tensor, value: number, dtype?: DType): Tensor {
   assertTensor('fullLike', 'x', x);
+  if (typeof value !== 'number') argError('fullLike', 'value', 'a number', describeValue(value));
   const dt = dtype ?? x.dtype;
-  return wrap(x.backend.fill(x.shape, value, dt), x.shape, dt, x.backend);
+  return wrap(x.backend.fill(x.shape, storedValue(value, dt), dt), x.shape, dt, x.backend);
 }
 export function zerosLike(x: Tensor, dtype?: DType): Tensor {
   return fullLike(x, 0, dtype);
@@ -107,6 +122,8 @@ export function arange(start: number, end?: number, step = 1, dtype?: DType): Te
     end = start;
     start = 0;
   }
+  if (!Number.isFinite(start)) argError('arange', 'start', 'a finite number', `${start}`);
+  if (!Number.isFinite(end)) argError('arange', 'end', 'a finite number', `${end}`);
   if (step === 0 || !Number.isFinite(step)) argError('arange', 'step', 'a finite non-zero number', `${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
   const dt = dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : 'float32');
@@ -116,7 +133,10 @@ export function arange(start: number, end?: number, step = 1, dtype?: DType): Te
 
 /** `steps` evenly spaced values from `start` to `end` inclusive. */
 export function linspace(start: number, end: number, steps: number): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) argError('linspace', 'steps', 'a non-negative integer', `${steps}`);
+  if (!Number.isInteger(steps) || steps < 0)
+    argError('linspace', 'steps', 'a non-negative integer', `${steps}`);
+  if (!Number.isFinite(start)) argError('linspace', 'start', 'a finite number', `${start}`);
+  if (!Number.isFinite(end)) argError('linspace', 'end', 'a finite number', `${end}`);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   const b = currentBackend();
   return wrap(b.arange(start, step, steps, 'float32'), [steps], 'float32', b);
@@ -124,6 +144,8 @@ export function linspace(start: number, end: number, steps: number): Tensor {
 
 /** Identity matrix [n, m]. */
 export function eye(n: number, m = n, dtype: DType = 'float32'): Tensor {
+  if (!Number.isInteger(n) || n < 0) argError('eye', 'n', 'a non-negative integer', describeValue(n));
+  if (!Number.isInteger(m) || m < 0) argError('eye', 'm', 'a non-negative integer', describeValue(m));
   const arr = typedArrayFor(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) arr[i * m + i] = 1;
   const b = currentBackend();
@@ -236,16 +258,24 @@ export function randn(shape: readonly number[], opts: RandomOptions = {}): Tenso
 }
 
 /** Uniform integers in [low, high), int32. */
-export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
-  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-    argError('randint', 'high', `an integer > low (${low})`, `${high}`);
-  }
+export function randint(
+  low: number,
+  high: number,
+  shape: readonly number[],
+  opts: RandomOptions = {},
+): Tensor {
+  if (!Number.isInteger(low)) argError('randint', 'low', 'an integer', describeValue(low));
+  if (!Number.isInteger(high) || high <= low)
+    argError('randint', 'high', `an integer > low (${low})`, describeValue(high));
+  if (high - low > 2 ** 24) argError('randint', 'high', `at most 2^24 above low (${low})`, `${high}`);
   const u = draw('uniform', shape, opts);
-  const scaled = u.mul(high - low).add(low);
+  // floor(u·range) < range for u < 1 and range ≤ 2^24 in float32; adding low in int32 is exact
+  // (adding it in float32 first rounds values near a large low up to `high`).
+  const scaled = u.mul(high - low);
   const floored = wrap(scaled.backend.unary('floor', scaled, 'float32'), shape, 'float32', scaled.backend);
-  const out = cast(floored, 'int32');
-  u.dispose();
-  scaled.dispose();
-  floored.dispose();
+  const offsets = cast(floored, 'int32');
+  const out = low === 0 ? offsets : offsets.add(low);
+  for (const t of [u, scaled, floored]) t.dispose();
+  if (out !== offsets) offsets.dispose();
   return out;
 }

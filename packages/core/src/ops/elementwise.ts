@@ -4,8 +4,8 @@ import { type DType, promoteTypes } from '../dtype.js';
 import { argError } from '../errors.js';
 import { broadcastShapes, type Shape, shapesEqual } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { cast } from './creation.js';
-import { asTensor, assertTensor, sameBackend, wrap } from './util.js';
+import { cast, clone } from './creation.js';
+import { assertTensor, asTensor, sameBackend, wrap } from './util.js';
 
 /** Sums `g` down to `shape`, undoing broadcasting (the adjoint of expand). */
 export function sumTo(g: Tensor, shape: Shape): Tensor {
@@ -42,12 +42,19 @@ function binary(op: BinaryOp, aIn: TensorLike, bIn: TensorLike): { a: Tensor; b:
 
 export function add(aIn: TensorLike, bIn: TensorLike): Tensor {
   const { a, b, out } = binary('add', aIn, bIn);
-  return record('add', out, [a, b], (dy) => [sumTo(dy, a.shape), sumTo(dy, b.shape)]);
+  // Only inputs that need a gradient get one: summing dy down to a constant's shape is wasted work.
+  return record('add', out, [a, b], (dy) => [
+    a.requiresGrad ? sumTo(dy, a.shape) : null,
+    b.requiresGrad ? sumTo(dy, b.shape) : null,
+  ]);
 }
 
 export function sub(aIn: TensorLike, bIn: TensorLike): Tensor {
   const { a, b, out } = binary('sub', aIn, bIn);
-  return record('sub', out, [a, b], (dy) => [sumTo(dy, a.shape), sumTo(dy.neg(), b.shape)]);
+  return record('sub', out, [a, b], (dy) => [
+    a.requiresGrad ? sumTo(dy, a.shape) : null,
+    b.requiresGrad ? sumTo(dy.neg(), b.shape) : null,
+  ]);
 }
 
 export function mul(aIn: TensorLike, bIn: TensorLike): Tensor {
@@ -69,9 +76,10 @@ export function div(aIn: TensorLike, bIn: TensorLike): Tensor {
 export function pow(aIn: TensorLike, bIn: TensorLike): Tensor {
   const { a, b, out } = binary('pow', aIn, bIn);
   return record('pow', out, [a, b], (dy) => [
-    a.requiresGrad ? sumTo(dy.mul(b).mul(a.pow(b.sub(1))), a.shape) : null,
-    // d(a^b)/db = a^b · ln a, taken as 0 where a = 0 (the limit for b > 0), as PyTorch does.
-    b.requiresGrad ? sumTo(dy.mul(where(a.eq(0), 0, out.mul(a.log()))), b.shape) : null,
+    // d(a^b)/da = b·a^(b−1), taken as 0 where b = 0 (else 0·0^−1 = NaN at a = 0), as PyTorch does.
+    a.requiresGrad ? sumTo(dy.mul(where(b.eq(0), 0, b.mul(a.pow(b.sub(1))))), a.shape) : null,
+    // d(a^b)/db = a^b · ln a, taken as 0 where a = 0 and b ≥ 0 (the limit), as PyTorch does.
+    b.requiresGrad ? sumTo(dy.mul(where(logicalAnd(a.eq(0), b.ge(0)), 0, out.mul(a.log()))), b.shape) : null,
   ]);
 }
 
@@ -86,10 +94,12 @@ export function minimum(aIn: TensorLike, bIn: TensorLike): Tensor {
 }
 
 /** Ties split the gradient evenly, as PyTorch does for maximum/minimum. */
-function minMaxGrad(dy: Tensor, a: Tensor, b: Tensor, aWins: Tensor, tie: Tensor): Tensor[] {
+function minMaxGrad(dy: Tensor, a: Tensor, b: Tensor, aWins: Tensor, tie: Tensor): (Tensor | null)[] {
   const wa = aWins.float().add(tie.float().mul(0.5));
-  const wb = wa.neg().add(1);
-  return [sumTo(dy.mul(wa), a.shape), sumTo(dy.mul(wb), b.shape)];
+  return [
+    a.requiresGrad ? sumTo(dy.mul(wa), a.shape) : null,
+    b.requiresGrad ? sumTo(dy.mul(wa.neg().add(1)), b.shape) : null,
+  ];
 }
 
 export function mod(a: TensorLike, b: TensorLike): Tensor {
@@ -99,7 +109,10 @@ export function atan2(aIn: TensorLike, bIn: TensorLike): Tensor {
   const { a, b, out } = binary('atan2', aIn, bIn);
   return record('atan2', out, [a, b], (dy) => {
     const r2 = a.square().add(b.square());
-    return [sumTo(dy.mul(b).div(r2), a.shape), sumTo(dy.mul(a).neg().div(r2), b.shape)];
+    return [
+      a.requiresGrad ? sumTo(dy.mul(b).div(r2), a.shape) : null,
+      b.requiresGrad ? sumTo(dy.mul(a).neg().div(r2), b.shape) : null,
+    ];
   });
 }
 
@@ -112,32 +125,48 @@ export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => binary('gr
 export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => binary('logicalAnd', a, b).out;
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary('logicalOr', a, b).out;
 
+/** A number operand of `where`: float32 beside a bool or absent tensor (masks), else like a binary op's. */
+function whereOperand(arg: string, v: TensorLike, other: TensorLike, cond: Tensor): Tensor {
+  if (typeof v !== 'number') return assertTensor('where', arg, v);
+  const like = typeof other === 'number' ? cond : assertTensor('where', arg === 'a' ? 'b' : 'a', other);
+  if (like.dtype !== 'bool') return asTensor('where', arg, v, like);
+  return wrap(like.backend.fill([], v, 'float32'), [], 'float32', like.backend);
+}
+
 /** cond ? a : b, broadcasting all three; gradients flow to a and b. */
 export function where(cond: Tensor, aIn: TensorLike, bIn: TensorLike): Tensor {
   assertTensor('where', 'cond', cond);
-  const like = typeof aIn === 'number' ? (typeof bIn === 'number' ? cond : bIn) : aIn;
-  let a = asTensor('where', 'a', aIn, like.dtype === 'bool' ? cast(like, 'float32') : like);
-  let b = asTensor('where', 'b', bIn, like.dtype === 'bool' ? cast(like, 'float32') : like);
+  let a = whereOperand('a', aIn, bIn, cond);
+  let b = whereOperand('b', bIn, aIn, cond);
   sameBackend('where', cond, a, b);
   const c = cond.dtype === 'bool' ? cond : cond.ne(0);
   const dt = promoteTypes(a.dtype, b.dtype);
   if (a.dtype !== dt) a = cast(a, dt);
   if (b.dtype !== dt) b = cast(b, dt);
-  const shape = broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape);
+  const shape = broadcastShapes('where', broadcastShapes('where', c.shape, a.shape, 'a'), b.shape, 'b');
   const out = wrap(a.backend.where(c, a, b, shape), shape, dt, a.backend);
-  return record('where', out, [a, b], (dy) => {
-    const zero = dy.zerosLike();
-    return [
-      a.requiresGrad ? sumTo(where(c, dy, zero), a.shape) : null,
-      b.requiresGrad ? sumTo(where(c, zero, dy), b.shape) : null,
-    ];
-  });
+  // The backward reads `c`, which is neither input: save it so tidy keeps it with the graph.
+  return record(
+    'where',
+    out,
+    [a, b],
+    (dy) => {
+      const zero = dy.zerosLike();
+      return [
+        a.requiresGrad ? sumTo(where(c, dy, zero), a.shape) : null,
+        b.requiresGrad ? sumTo(where(c, zero, dy), b.shape) : null,
+      ];
+    },
+    [c],
+  );
 }
 
 // ---- unary
 
 function unary(op: UnaryOp, x: Tensor, outDtype?: DType): Tensor {
   assertTensor(op, 'x', x);
+  // -true has no bool value (PyTorch rejects it too); a silent 255 would be worse.
+  if (op === 'neg' && x.dtype === 'bool') argError('neg', 'x', 'a float32 or int32 tensor', 'a bool tensor');
   let dt = outDtype ?? x.dtype;
   let input = x;
   const floatOnly = !['neg', 'abs', 'sign', 'square', 'relu', 'logicalNot', 'isNaN', 'isFinite'].includes(op);
@@ -179,19 +208,29 @@ export const cosh = differentiable('cosh', (dy, x) => dy.mul(sinh(x)));
 export const tanh = differentiable('tanh', (dy, _x, y) => dy.mul(y.square().neg().add(1)));
 export const sigmoid = differentiable('sigmoid', (dy, _x, y) => dy.mul(y).mul(y.neg().add(1)));
 export const relu = differentiable('relu', (dy, x) => where(x.gt(0), dy, 0));
-export const erf = differentiable('erf', (dy, x) => dy.mul(x.square().neg().exp()).mul(2 / Math.sqrt(Math.PI)));
-export const floor = (x: Tensor): Tensor => unary('floor', x);
-export const ceil = (x: Tensor): Tensor => unary('ceil', x);
-export const round = (x: Tensor): Tensor => unary('round', x);
-export const logicalNot = (x: Tensor): Tensor => unary('logicalNot', x.dtype === 'bool' ? x : x.ne(0), 'bool');
+export const erf = differentiable('erf', (dy, x) =>
+  dy.mul(x.square().neg().exp()).mul(2 / Math.sqrt(Math.PI)),
+);
+/** Rounding keeps integer tensors as they are (and their dtype), as PyTorch does. */
+function rounding(op: 'floor' | 'ceil' | 'round'): (x: Tensor) => Tensor {
+  return (x: Tensor) => (assertTensor(op, 'x', x).dtype === 'float32' ? unary(op, x) : clone(x));
+}
+export const floor = rounding('floor');
+export const ceil = rounding('ceil');
+export const round = rounding('round');
+export const logicalNot = (x: Tensor): Tensor =>
+  unary('logicalNot', x.dtype === 'bool' ? x : x.ne(0), 'bool');
+// biome-ignore lint/suspicious/noShadowRestrictedNames: public op name (torch.isnan); import it under an alias where the global is needed
 export const isNaN = (x: Tensor): Tensor => unary('isNaN', x, 'bool');
+// biome-ignore lint/suspicious/noShadowRestrictedNames: public op name (torch.isfinite)
 export const isFinite = (x: Tensor): Tensor => unary('isFinite', x, 'bool');
 
 /** Limits values to [min, max]; the gradient passes where the value was inside (PyTorch's convention). */
 export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   assertTensor('clamp', 'x', x);
   if (min === undefined && max === undefined) argError('clamp', 'min', 'min or max to be given', 'neither');
-  if (min !== undefined && max !== undefined && min > max) argError('clamp', 'max', `a value ≥ min (${min})`, `${max}`);
+  if (min !== undefined && max !== undefined && min > max)
+    argError('clamp', 'max', `a value ≥ min (${min})`, `${max}`);
   let y = x;
   if (min !== undefined) y = where(x.lt(min), min, y);
   if (max !== undefined) y = where(x.gt(max), max, y);

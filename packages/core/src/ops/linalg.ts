@@ -17,9 +17,15 @@ export function batchedMatmul(a: Tensor, b: Tensor, transA = false, transB = fal
   const kb = transB ? b2 : b1;
   const n = transB ? b1 : b2;
   if (k !== kb) {
-    argError('matmul', 'b', `inner dimension ${k} to match a's ${fmtShape(a.shape)}`, `${fmtShape(b.shape)} (inner ${kb})`);
+    argError(
+      'matmul',
+      'b',
+      `inner dimension ${k} to match a's ${fmtShape(a.shape)}`,
+      `${fmtShape(b.shape)} (inner ${kb})`,
+    );
   }
-  const batch = Math.max(ba, bb);
+  // A batch of 1 broadcasts against the other, including against an empty batch of 0.
+  const batch = ba === 1 ? bb : ba;
   const out = wrap(
     a.backend.matmul(a, b, { batch, batchA: ba, batchB: bb, m, k, n, transA, transB }),
     [batch, m, n],
@@ -73,10 +79,11 @@ export function matmul(aIn: Tensor, bIn: Tensor): Tensor {
   const batchB = b.shape.slice(0, -2);
   const batchShape = broadcastShapes('matmul', batchA, batchB);
   const flatBatch = (t: Tensor, own: readonly number[], rows: number, cols: number): Tensor => {
+    // A batch of one needs no copy: the kernel broadcasts it.
     if (sizeOf(own) === 1) return t.reshape([1, rows, cols]);
     const full = own.length === batchShape.length && own.every((d, i) => d === batchShape[i]);
     const e = full ? t : t.expand([...batchShape, rows, cols]);
-    return e.reshape([-1, rows, cols]);
+    return e.reshape([sizeOf(batchShape), rows, cols]);
   };
   const out3 = batchedMatmul(flatBatch(a, batchA, m, k), flatBatch(b, batchB, k, n));
   let outShape = [...batchShape, m, n];

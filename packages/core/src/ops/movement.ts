@@ -1,9 +1,9 @@
 import { record } from '../autograd.js';
-import { argError, ErlangenError, fmtShape } from '../errors.js';
+import { argError, describeValue, fmtShape } from '../errors.js';
 import { normalizeAxes, normalizeAxis, type Shape, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { sumTo } from './elementwise.js';
-import { assertTensor, sameBackend, wrap } from './util.js';
+import { assertMinRank, assertTensor, sameBackend, wrap } from './util.js';
 
 /** Strided gather into a new contiguous tensor (the one movement kernel). */
 function strided(x: Tensor, outShape: Shape, strides: readonly number[], offset: number): Tensor {
@@ -26,7 +26,12 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     s[unknown] = x.size / known;
   }
   if (sizeOf(s) !== x.size) {
-    argError('reshape', 'shape', `a shape with ${x.size} elements (x is ${fmtShape(x.shape)})`, fmtShape(shape));
+    argError(
+      'reshape',
+      'shape',
+      `a shape with ${x.size} elements (x is ${fmtShape(x.shape)})`,
+      fmtShape(shape),
+    );
   }
   if (shapesEqual(s, x.shape) && !x.requiresGrad) return wrap(x.id, s, x.dtype, x.backend);
   const out = wrap(x.id, s, x.dtype, x.backend);
@@ -44,11 +49,17 @@ export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
 
 export function squeeze(x: Tensor, axis?: number | number[]): Tensor {
   assertTensor('squeeze', 'x', x);
-  const axes = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes('squeeze', axis, x.ndim);
+  const axes =
+    axis === undefined
+      ? x.shape.flatMap((d, i) => (d === 1 ? [i] : []))
+      : normalizeAxes('squeeze', axis, x.ndim);
   for (const a of axes) {
     if (x.shape[a] !== 1) argError('squeeze', 'axis', `axes of size 1`, `axis ${a} of size ${x.shape[a]}`);
   }
-  return reshape(x, x.shape.filter((_, i) => !axes.includes(i)));
+  return reshape(
+    x,
+    x.shape.filter((_, i) => !axes.includes(i)),
+  );
 }
 
 export function unsqueeze(x: Tensor, axis: number): Tensor {
@@ -61,7 +72,12 @@ export function unsqueeze(x: Tensor, axis: number): Tensor {
 export function permute(x: Tensor, axes: readonly number[]): Tensor {
   assertTensor('permute', 'x', x);
   if (!Array.isArray(axes) || axes.length !== x.ndim) {
-    argError('permute', 'axes', `a permutation of ${x.ndim} axes`, Array.isArray(axes) ? `[${axes.join(', ')}]` : `${axes}`);
+    argError(
+      'permute',
+      'axes',
+      `a permutation of ${x.ndim} axes`,
+      Array.isArray(axes) ? `[${axes.join(', ')}]` : `${axes}`,
+    );
   }
   const p = axes.map((a) => normalizeAxis('permute', a, x.ndim, 'axes'));
   if (new Set(p).size !== p.length) argError('permute', 'axes', 'each axis once', `[${axes.join(', ')}]`);
@@ -74,7 +90,9 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
     0,
   );
   const inverse = new Array<number>(p.length);
-  p.forEach((a, i) => (inverse[a] = i));
+  p.forEach((a, i) => {
+    inverse[a] = i;
+  });
   return record('permute', out, [x], (dy) => [permute(dy, inverse)]);
 }
 
@@ -92,6 +110,14 @@ export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
 /** Broadcasts to `shape` (size-1 axes stretch, new leading axes are added); -1 keeps a size. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   assertTensor('expand', 'x', x);
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < -1)) {
+    argError(
+      'expand',
+      'shape',
+      'an array of non-negative integers (or -1 to keep a size)',
+      Array.isArray(shape) ? fmtShape(shape) : `${shape}`,
+    );
+  }
   if (shape.length < x.ndim) argError('expand', 'shape', `at least ${x.ndim} dimensions`, fmtShape(shape));
   const lead = shape.length - x.ndim;
   const xs = stridesOf(x.shape);
@@ -130,7 +156,8 @@ export function slice(x: Tensor, ranges: readonly Range[]): Tensor {
       sizes.push(d);
     } else if (typeof r === 'number') {
       const idx = r < 0 ? r + d : r;
-      if (!Number.isInteger(r) || idx < 0 || idx >= d) argError('slice', `ranges[${i}]`, `an index in [${-d}, ${d - 1}]`, `${r}`);
+      if (!Number.isInteger(r) || idx < 0 || idx >= d)
+        argError('slice', `ranges[${i}]`, `an index in [${-d}, ${d - 1}]`, `${r}`);
       starts.push(idx);
       sizes.push(1);
       drop.push(i);
@@ -143,7 +170,11 @@ export function slice(x: Tensor, ranges: readonly Range[]): Tensor {
     }
   });
   let out = sliceRaw(x, starts, sizes);
-  if (drop.length) out = reshape(out, out.shape.filter((_, i) => !drop.includes(i)));
+  if (drop.length)
+    out = reshape(
+      out,
+      out.shape.filter((_, i) => !drop.includes(i)),
+    );
   return out;
 }
 
@@ -151,7 +182,9 @@ function sliceRaw(x: Tensor, starts: number[], sizes: number[]): Tensor {
   if (shapesEqual(sizes, x.shape)) return reshape(x, x.shape);
   const xs = stridesOf(x.shape);
   let offset = 0;
-  starts.forEach((s, i) => (offset += s * xs[i]!));
+  starts.forEach((s, i) => {
+    offset += s * xs[i]!;
+  });
   const out = strided(x, sizes, xs, sizes.some((d) => d === 0) ? 0 : offset);
   return record('slice', out, [x], (dy) => [
     pad(
@@ -163,10 +196,12 @@ function sliceRaw(x: Tensor, starts: number[], sizes: number[]): Tensor {
 
 export function narrow(x: Tensor, axis: number, start: number, length: number): Tensor {
   assertTensor('narrow', 'x', x);
+  assertMinRank('narrow', 'x', x, 1);
   const a = normalizeAxis('narrow', axis, x.ndim);
   const d = x.shape[a]!;
   const s = start < 0 ? start + d : start;
-  if (!Number.isInteger(s) || s < 0 || s > d) argError('narrow', 'start', `an index in [${-d}, ${d}]`, `${start}`);
+  if (!Number.isInteger(s) || s < 0 || s > d)
+    argError('narrow', 'start', `an index in [${-d}, ${d}]`, `${start}`);
   if (!Number.isInteger(length) || length < 0 || s + length > d) {
     argError('narrow', 'length', `an integer in [0, ${d - s}]`, `${length}`);
   }
@@ -178,11 +213,16 @@ export function narrow(x: Tensor, axis: number, start: number, length: number): 
 /** Entry `i` along `axis`, the axis removed. */
 export function select(x: Tensor, i: number, axis = 0): Tensor {
   assertTensor('select', 'x', x);
+  assertMinRank('select', 'x', x, 1);
   const a = normalizeAxis('select', axis, x.ndim);
   const d = x.shape[a]!;
   const idx = i < 0 ? i + d : i;
-  if (!Number.isInteger(i) || idx < 0 || idx >= d) argError('select', 'i', `an index in [${-d}, ${d - 1}]`, `${i}`);
-  return reshape(narrow(x, a, idx, 1), x.shape.filter((_, j) => j !== a));
+  if (!Number.isInteger(i) || idx < 0 || idx >= d)
+    argError('select', 'i', `an index in [${-d}, ${d - 1}]`, `${i}`);
+  return reshape(
+    narrow(x, a, idx, 1),
+    x.shape.filter((_, j) => j !== a),
+  );
 }
 
 export function flip(x: Tensor, axes: number | number[]): Tensor {
@@ -201,13 +241,21 @@ export function flip(x: Tensor, axes: number | number[]): Tensor {
 
 /** Joins tensors along an existing axis. */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(xs) || xs.length === 0) argError('concat', 'xs', 'a non-empty array of tensors', `${xs}`);
-  xs.forEach((t, i) => assertTensor('concat', `xs[${i}]`, t));
+  if (!Array.isArray(xs) || xs.length === 0)
+    argError('concat', 'xs', 'a non-empty array of tensors', describeValue(xs));
+  xs.forEach((t, i) => {
+    assertTensor('concat', `xs[${i}]`, t);
+  });
   sameBackend('concat', ...xs);
   const first = xs[0]!;
+  assertMinRank('concat', 'xs[0]', first, 1);
   const a = normalizeAxis('concat', axis, first.ndim);
   xs.forEach((t: Tensor, i: number) => {
-    if (t.ndim !== first.ndim || t.dtype !== first.dtype || t.shape.some((d: number, j: number) => j !== a && d !== first.shape[j])) {
+    if (
+      t.ndim !== first.ndim ||
+      t.dtype !== first.dtype ||
+      t.shape.some((d: number, j: number) => j !== a && d !== first.shape[j])
+    ) {
       argError(
         'concat',
         `xs[${i}]`,
@@ -232,10 +280,12 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
 
 /** Joins same-shaped tensors along a new axis. */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(xs) || xs.length === 0) argError('stack', 'xs', 'a non-empty array of tensors', `${xs}`);
+  if (!Array.isArray(xs) || xs.length === 0)
+    argError('stack', 'xs', 'a non-empty array of tensors', describeValue(xs));
   xs.forEach((t, i) => {
     assertTensor('stack', `xs[${i}]`, t);
-    if (!shapesEqual(t.shape, xs[0]!.shape)) argError('stack', `xs[${i}]`, `shape ${fmtShape(xs[0]!.shape)}`, fmtShape(t.shape));
+    if (!shapesEqual(t.shape, xs[0]!.shape))
+      argError('stack', `xs[${i}]`, `shape ${fmtShape(xs[0]!.shape)}`, fmtShape(t.shape));
   });
   const a = normalizeAxis('stack', axis, xs[0]!.ndim + 1);
   return concat(
@@ -247,6 +297,7 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
 /** Splits along `axis` into pieces of the given sizes (or equal pieces of size `sizes`). */
 export function split(x: Tensor, sizes: number | readonly number[], axis = 0): Tensor[] {
   assertTensor('split', 'x', x);
+  assertMinRank('split', 'x', x, 1);
   const a = normalizeAxis('split', axis, x.ndim);
   const d = x.shape[a]!;
   let list: number[];
@@ -256,7 +307,9 @@ export function split(x: Tensor, sizes: number | readonly number[], axis = 0): T
     for (let s = 0; s < d; s += sizes) list.push(Math.min(sizes, d - s));
   } else {
     list = [...sizes];
-    if (list.reduce((p, c) => p + c, 0) !== d) argError('split', 'sizes', `sizes summing to ${d}`, `[${list.join(', ')}]`);
+    if (list.some((n) => !Number.isInteger(n) || n < 0) || list.reduce((p, c) => p + c, 0) !== d) {
+      argError('split', 'sizes', `non-negative integers summing to ${d} (axis ${a})`, `[${list.join(', ')}]`);
+    }
   }
   let start = 0;
   return list.map((n) => {
@@ -279,20 +332,35 @@ export function pad(
   value = 0,
 ): Tensor {
   assertTensor('pad', 'x', x);
-  if (pads.length > x.ndim) argError('pad', 'pads', `at most ${x.ndim} [before, after] pairs`, `${pads.length}`);
+  if (!Array.isArray(pads)) argError('pad', 'pads', 'an array of [before, after] pairs', `${pads}`);
+  if (pads.length > x.ndim)
+    argError('pad', 'pads', `at most ${x.ndim} [before, after] pairs`, `${pads.length}`);
   const full = x.shape.map((_, i) => pads[i] ?? ([0, 0] as const));
   for (const [i, p] of full.entries()) {
-    if (!Number.isInteger(p[0]) || !Number.isInteger(p[1])) argError('pad', `pads[${i}]`, 'integers', `[${p.join(', ')}]`);
+    if (!Array.isArray(p) || p.length !== 2 || !Number.isInteger(p[0]) || !Number.isInteger(p[1])) {
+      argError(
+        'pad',
+        `pads[${i}]`,
+        'a pair of integers [before, after]',
+        Array.isArray(p) ? `[${p.join(', ')}]` : `${p}`,
+      );
+    }
   }
   if (mode === 'circular') return padCircular(x, full);
   if (mode !== 'constant') argError('pad', 'mode', "'constant' or 'circular'", `'${mode}'`);
   for (const [i, p] of full.entries()) {
-    if (x.shape[i]! + p[0] + p[1] < 0) argError('pad', `pads[${i}]`, `crops smaller than ${x.shape[i]}`, `[${p.join(', ')}]`);
+    if (x.shape[i]! + p[0] + p[1] < 0)
+      argError('pad', `pads[${i}]`, `crops smaller than ${x.shape[i]}`, `[${p.join(', ')}]`);
   }
   if (full.every((p) => p[0] === 0 && p[1] === 0)) return reshape(x, x.shape);
   const outShape = x.shape.map((d, i) => d + full[i]![0] + full[i]![1]);
   const out = wrap(x.backend.pad(x, full, value), outShape, x.dtype, x.backend);
-  return record('pad', out, [x], (dy) => [pad(dy, full.map(([b, e]) => [-b, -e] as [number, number]))]);
+  return record('pad', out, [x], (dy) => [
+    pad(
+      dy,
+      full.map(([b, e]) => [-b, -e] as [number, number]),
+    ),
+  ]);
 }
 
 function padCircular(x: Tensor, pads: readonly (readonly [number, number])[]): Tensor {
@@ -301,8 +369,11 @@ function padCircular(x: Tensor, pads: readonly (readonly [number, number])[]): T
     const d = out.shape[axis]!;
     if (before === 0 && after === 0) return;
     if (before < 0 || after < 0 || before > d || after > d) {
-      throw new ErlangenError(
-        `pad: argument 'pads[${axis}]' expected circular padding between 0 and the axis size ${d} but received [${before}, ${after}]`,
+      argError(
+        'pad',
+        `pads[${axis}]`,
+        `circular padding between 0 and the axis size ${d}`,
+        `[${before}, ${after}]`,
       );
     }
     const parts: Tensor[] = [];
@@ -317,7 +388,14 @@ function padCircular(x: Tensor, pads: readonly (readonly [number, number])[]): T
 /** Repeats the tensor `reps[i]` times along each axis (torch.Tensor.repeat). */
 export function tile(x: Tensor, reps: readonly number[]): Tensor {
   assertTensor('tile', 'x', x);
-  if (reps.length < x.ndim) argError('tile', 'reps', `at least ${x.ndim} entries`, `[${reps.join(', ')}]`);
+  if (!Array.isArray(reps) || reps.length < x.ndim || reps.some((r) => !Number.isInteger(r) || r < 0)) {
+    argError(
+      'tile',
+      'reps',
+      `at least ${x.ndim} non-negative integers`,
+      Array.isArray(reps) ? `[${reps.join(', ')}]` : `${reps}`,
+    );
+  }
   let t = reshape(x, [...new Array(reps.length - x.ndim).fill(1), ...x.shape]);
   // Interleave a new axis of size rep before each axis, expand it, then merge the pairs.
   const inter: number[] = [];

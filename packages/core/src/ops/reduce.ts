@@ -4,6 +4,8 @@ import { argError } from '../errors.js';
 import { normalizeAxes, normalizeAxis, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { cast } from './creation.js';
+import { isNaN as isNaNOp, logicalAnd, logicalNot, where } from './elementwise.js';
+import { logSumExpOver } from './stable.js';
 import { assertTensor, wrap } from './util.js';
 
 type Axes = number | readonly number[] | undefined;
@@ -37,7 +39,7 @@ export function mean(x: Tensor, axis?: Axes, keepDims = false): Tensor {
   assertTensor('mean', 'x', x);
   const axes = normalizeAxes('mean', axis, x.ndim);
   let n = 1;
-  for (const a of axes) n *= x.shape[a]!;
+  for (const a of axes) n *= x.shape[a] ?? 1; // a 0-d tensor reduces over its one element
   return sum(x.dtype === 'float32' ? x : cast(x, 'float32'), axes, keepDims).div(n);
 }
 
@@ -46,11 +48,12 @@ function extreme(op: 'max' | 'min', x: Tensor, axis: Axes, keepDims: boolean): T
   const axes = normalizeAxes(op, axis, x.ndim);
   const out = reduceRaw(op, x, axes, keepDims);
   return record(op, out, [x], (dy) => {
-    // The gradient is shared evenly among tied extremes (PyTorch's rule for max/min over all).
-    const kept = keptShape(x.shape, axes);
-    const mask = x.eq(out.reshape(kept)).float();
+    // The gradient is shared evenly among tied extremes (PyTorch's rule for amax/amin). A NaN
+    // extreme came from the NaN inputs, which NaN ≠ NaN would otherwise leave with no share at all.
+    const kept = out.reshape(keptShape(x.shape, axes));
+    const mask = where(isNaNOp(kept), isNaNOp(x), x.eq(kept)).float();
     const count = mask.sum(axes, true);
-    return [mask.div(count).mul(dy.reshape(kept))];
+    return [mask.div(count).mul(dy.reshape(kept.shape))];
   });
 }
 
@@ -63,7 +66,10 @@ export function min(x: Tensor, axis?: Axes, keepDims = false): Tensor {
 
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, keepDims: boolean): Tensor {
   assertTensor(op, 'x', x);
-  if (axis === undefined) return argExtreme(op, x.reshape([x.size]), 0, false);
+  if (axis === undefined) {
+    const flat = argExtreme(op, x.reshape([x.size]), 0, false);
+    return keepDims ? flat.reshape(x.shape.map(() => 1)) : flat;
+  }
   const a = normalizeAxis(op, axis, x.ndim);
   if (x.shape[a] === 0) argError(op, 'x', `a non-empty axis ${a}`, `shape [${x.shape.join(', ')}]`);
   const outShape = keepDims ? keptShape(x.shape, [a]) : x.shape.filter((_, i) => i !== a);
@@ -82,37 +88,25 @@ export function argmin(x: Tensor, axis?: number, keepDims = false): Tensor {
 export function logsumexp(x: Tensor, axis?: Axes, keepDims = false): Tensor {
   assertTensor('logsumexp', 'x', x);
   const axes = normalizeAxes('logsumexp', axis, x.ndim);
-  const input = x.dtype === 'float32' ? x : cast(x, 'float32');
-  let out: Tensor;
-  if (axes.length === 1) {
-    const shape = keepDims ? keptShape(x.shape, axes) : x.shape.filter((_, i) => i !== axes[0]);
-    out = wrap(x.backend.logSumExp(input, axes[0]!), shape, 'float32', x.backend);
-  } else {
-    // Several axes: move them last, flatten them into one, and reduce that.
-    const rest = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-    const moved = input.permute([...rest, ...axes]);
-    const flat = moved.reshape([...rest.map((i) => x.shape[i]!), -1]);
-    const lse = wrap(x.backend.logSumExp(flat, rest.length), flat.shape.slice(0, -1), 'float32', x.backend);
-    out = keepDims ? lse.reshape(keptShape(x.shape, axes)) : lse;
-    return record('logsumexp', out, [input], (dy) => [lseGrad(dy, input, lse, axes)]);
-  }
-  return record('logsumexp', out, [input], (dy) => [lseGrad(dy, input, out, axes)]);
-}
-
-function lseGrad(dy: Tensor, x: Tensor, lse: Tensor, axes: number[]): Tensor {
-  const kept = keptShape(x.shape, axes);
-  return x.sub(lse.reshape(kept)).exp().mul(dy.reshape(kept));
+  return logSumExpOver(x.dtype === 'float32' ? x : cast(x, 'float32'), axes, keepDims, false);
 }
 
 /** Variance with Bessel's correction by default (correction = 1), as torch.var. */
-export function variance(x: Tensor, axis?: Axes, opts: { keepDims?: boolean; correction?: number } = {}): Tensor {
+export function variance(
+  x: Tensor,
+  axis?: Axes,
+  opts: { keepDims?: boolean; correction?: number } = {},
+): Tensor {
   assertTensor('variance', 'x', x);
   const axes = normalizeAxes('variance', axis, x.ndim);
   const correction = opts.correction ?? 1;
   let n = 1;
-  for (const a of axes) n *= x.shape[a]!;
+  for (const a of axes) n *= x.shape[a] ?? 1; // a 0-d tensor reduces over its one element
   const centred = x.sub(mean(x, axes, true));
-  return centred.square().sum(axes, opts.keepDims ?? false).div(Math.max(n - correction, 0));
+  return centred
+    .square()
+    .sum(axes, opts.keepDims ?? false)
+    .div(Math.max(n - correction, 0));
 }
 
 export function std(x: Tensor, axis?: Axes, opts: { keepDims?: boolean; correction?: number } = {}): Tensor {
@@ -120,27 +114,59 @@ export function std(x: Tensor, axis?: Axes, opts: { keepDims?: boolean; correcti
 }
 
 /** Inclusive cumulative sum along `axis` (`exclusive`: shifted by one, starting at 0). */
-export function cumsum(x: Tensor, axis: number, opts: { exclusive?: boolean; reverse?: boolean } = {}): Tensor {
+export function cumsum(
+  x: Tensor,
+  axis: number,
+  opts: { exclusive?: boolean; reverse?: boolean } = {},
+): Tensor {
   assertTensor('cumsum', 'x', x);
   const a = normalizeAxis('cumsum', axis, x.ndim);
   const exclusive = !!opts.exclusive;
   const reverse = !!opts.reverse;
   const input = x.dtype === 'bool' ? cast(x, 'int32') : x;
-  const out = wrap(x.backend.cumsum(input, a, exclusive, reverse), x.shape, input.dtype, x.backend);
+  // A 0-d tensor is a length-1 axis to the kernel.
+  const info = x.ndim === 0 ? { id: input.id, shape: [1], dtype: input.dtype } : input;
+  const out = wrap(x.backend.cumsum(info, a, exclusive, reverse), x.shape, input.dtype, x.backend);
   return record('cumsum', out, [input], (dy) => [cumsum(dy, a, { exclusive, reverse: !reverse })]);
 }
 
-/** Π over axes (no gradient). */
+/** Π over axes. Bool multiplies as int32. */
 export function prod(x: Tensor, axis?: Axes, keepDims = false): Tensor {
   assertTensor('prod', 'x', x);
-  return reduceRaw('prod', x, normalizeAxes('prod', axis, x.ndim), keepDims);
+  const axes = normalizeAxes('prod', axis, x.ndim);
+  const out = reduceRaw('prod', x, axes, keepDims);
+  return record('prod', out, [x], (dy) => [prodGrad(dy, x, axes)]);
 }
 
-/** True where any / all elements along the axes are non-zero. */
+/**
+ * d(Πx)/dxᵢ = Π_{j≠i} xⱼ without dividing by zero (PyTorch's rule): with no zero in the group it
+ * is Π/xᵢ; with exactly one, only that zero gets the product of the others; with more, all get 0.
+ */
+function prodGrad(dy: Tensor, x: Tensor, axes: number[]): Tensor {
+  const kept = keptShape(x.shape, axes);
+  const isZero = x.eq(0);
+  const zeros = sum(isZero, axes, true);
+  const nonZero = where(isZero, 1, x);
+  const othersProduct = prod(nonZero, axes, true);
+  const others = where(
+    zeros.eq(0),
+    othersProduct.div(nonZero),
+    where(logicalAnd(isZero, zeros.eq(1)), othersProduct, 0),
+  );
+  return others.mul(dy.reshape(kept));
+}
+
+/** True where any / all elements along the axes are non-zero (false / true over nothing). */
 export function any(x: Tensor, axis?: Axes, keepDims = false): Tensor {
-  return reduceRaw('max', x.ne(0), normalizeAxes('any', axis, x.ndim), keepDims);
+  assertTensor('any', 'x', x);
+  const axes = normalizeAxes('any', axis, x.ndim);
+  const outShape = keepDims ? keptShape(x.shape, axes) : x.shape.filter((_, i) => !axes.includes(i));
+  const truth = x.dtype === 'bool' ? x : x.ne(0);
+  // max over bool; an empty axis gives the kernel's −∞ start, stored as 0 = false.
+  return wrap(x.backend.reduce('max', truth, axes), outShape, 'bool', x.backend);
 }
 export function all(x: Tensor, axis?: Axes, keepDims = false): Tensor {
-  return reduceRaw('min', x.ne(0), normalizeAxes('all', axis, x.ndim), keepDims);
+  assertTensor('all', 'x', x);
+  const axes = normalizeAxes('all', axis, x.ndim);
+  return logicalNot(any(x.dtype === 'bool' ? logicalNot(x) : x.eq(0), axes, keepDims));
 }
-

@@ -13,7 +13,7 @@ function im2row(x: Float32Array, g: Conv2dGeometry, n: number, group: number, ro
     for (let ox = 0; ox < OW; ox++) {
       let r = (oy * OW + ox) * q;
       for (let c = 0; c < cg; c++) {
-        const base = ((n * g.inChannels + group * cg + c) * H) * W;
+        const base = (n * g.inChannels + group * cg + c) * H * W;
         for (let ky = 0; ky < KH; ky++) {
           const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
           const inside = iy >= 0 && iy < H;
@@ -37,7 +37,7 @@ function row2im(rows: Float32Array, g: Conv2dGeometry, n: number, group: number,
     for (let ox = 0; ox < OW; ox++) {
       let r = (oy * OW + ox) * q;
       for (let c = 0; c < cg; c++) {
-        const base = ((n * g.inChannels + group * cg + c) * H) * W;
+        const base = (n * g.inChannels + group * cg + c) * H * W;
         for (let ky = 0; ky < KH; ky++) {
           const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
           const inside = iy >= 0 && iy < H;
@@ -137,7 +137,11 @@ export function maxPoolForward(x: Float32Array, g: Pool2dGeometry): Float32Array
   for (let p = 0; p < g.batch * g.channels; p++) {
     const plane = p * g.inHeight * g.inWidth;
     for (let oy = 0; oy < g.outHeight; oy++) {
-      for (let ox = 0; ox < g.outWidth; ox++) out[o++] = x[argmaxWindow(x, g, plane, oy, ox)]!;
+      for (let ox = 0; ox < g.outWidth; ox++) {
+        // A window lying wholly in the padding (possible with dilation) sees only −∞.
+        const best = argmaxWindow(x, g, plane, oy, ox);
+        out[o++] = best < 0 ? Number.NEGATIVE_INFINITY : x[best]!;
+      }
     }
   }
   return out;
@@ -149,7 +153,11 @@ export function maxPoolBackward(dy: Float32Array, x: Float32Array, g: Pool2dGeom
   for (let p = 0; p < g.batch * g.channels; p++) {
     const plane = p * g.inHeight * g.inWidth;
     for (let oy = 0; oy < g.outHeight; oy++) {
-      for (let ox = 0; ox < g.outWidth; ox++) dx[argmaxWindow(x, g, plane, oy, ox)]! += dy[o++]!;
+      for (let ox = 0; ox < g.outWidth; ox++) {
+        const best = argmaxWindow(x, g, plane, oy, ox);
+        if (best >= 0) dx[best]! += dy[o]!;
+        o++;
+      }
     }
   }
   return dx;

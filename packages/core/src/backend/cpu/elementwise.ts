@@ -1,6 +1,6 @@
-import type { BinaryOp, UnaryOp } from '../kernels.js';
 import type { TypedArray } from '../../dtype.js';
 import { broadcastStrides, type Shape, sizeOf } from '../../shape.js';
+import type { BinaryOp, UnaryOp } from '../kernels.js';
 
 function erf(x: number): number {
   // Abramowitz–Stegun 7.1.26 is only 1e-7 accurate; use the series/continued fraction split for ~1e-15.
@@ -58,7 +58,8 @@ export const UNARY: Record<UnaryOp, (x: number) => number> = {
   cosh: Math.cosh,
   tanh: Math.tanh,
   sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  relu: (x) => (x > 0 ? x : 0),
+  // NaN passes through, as in PyTorch (x > 0 ? x : 0 would turn it into 0).
+  relu: (x) => Math.max(x, 0),
   floor: Math.floor,
   ceil: Math.ceil,
   // Round half to even, as PyTorch and NumPy do.
@@ -80,8 +81,7 @@ export function unaryKernel(op: UnaryOp, x: TypedArray, out: TypedArray): void {
       return;
     case 'relu':
       for (let i = 0; i < n; i++) {
-        const v = x[i]!;
-        out[i] = v > 0 ? v : 0;
+        out[i] = Math.max(x[i]!, 0);
       }
       return;
     case 'exp':
@@ -105,8 +105,9 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
   pow: Math.pow,
-  maximum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : a > b ? a : b),
-  minimum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : a < b ? a : b),
+  // Math.max / Math.min propagate NaN, as PyTorch's maximum / minimum do.
+  maximum: Math.max,
+  minimum: Math.min,
   // Python's modulo: the result takes the divisor's sign.
   mod: (a, b) => a - Math.floor(a / b) * b,
   atan2: Math.atan2,

@@ -1,3 +1,4 @@
+// biome-ignore-all format: the register block is laid out by hand, four accumulators to a line
 /**
  * C[m, n] (+)= Σ_k A[m, k] · Bt[n, k], both operands row-major with the reduction axis innermost.
  * A 4×4 register block of dot products: 8 loads feed 16 multiply-adds, which is what lets plain

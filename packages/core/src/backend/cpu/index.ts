@@ -14,7 +14,13 @@ import type {
   TensorInfo,
   UnaryOp,
 } from '../kernels.js';
-import { conv2dBackwardFilter, conv2dBackwardInput, conv2dForward, maxPoolBackward, maxPoolForward } from './conv.js';
+import {
+  conv2dBackwardFilter,
+  conv2dBackwardInput,
+  conv2dForward,
+  maxPoolBackward,
+  maxPoolForward,
+} from './conv.js';
 import { binaryKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { gemmNT, transposeInto } from './gemm.js';
 
@@ -30,15 +36,17 @@ function checkIndices(op: string, index: Int32Array, bound: number): void {
   for (let i = 0; i < index.length; i++) {
     const v = index[i]!;
     if (v < 0 || v >= bound) {
-      throw new ErlangenError(`${op}: argument 'index' expected values in [0, ${bound - 1}] but received ${v} at position ${i}`);
+      throw new ErlangenError(
+        `${op}: argument 'index' expected values in [0, ${bound - 1}] but received ${v} at position ${i}`,
+      );
     }
   }
 }
 
 /** The reference backend: TypeScript loops over typed arrays; storage is the typed array itself. */
 export class CpuBackend implements Backend {
-  readonly name = 'cpu';
-  readonly canReadSync = true;
+  readonly name: string = 'cpu';
+  readonly canReadSync: boolean = true;
 
   upload(values: TypedArray, dtype: DType): DataId {
     const out = typedArrayFor(dtype, values.length);
@@ -124,7 +132,8 @@ export class CpuBackend implements Backend {
     const nd = region.length;
     const inner = region[nd - 1]!;
     const idx = new Array<number>(nd).fill(0);
-    for (let done = 0; done < sizeOf(region); done += inner) {
+    const total = sizeOf(region);
+    for (let done = 0; done < total; done += inner) {
       out.set(src.subarray(srcOff, srcOff + inner), dstOff);
       for (let d = nd - 2; d >= 0; d--) {
         idx[d]!++;
@@ -182,7 +191,12 @@ export class CpuBackend implements Backend {
       const perm = [...kept, ...axes];
       const xs = stridesOf(shape);
       const permShape = perm.map((p) => shape[p]!);
-      src = this.copyStrided(x, permShape, perm.map((p) => xs[p]!), 0) as TypedArray;
+      src = this.copyStrided(
+        x,
+        permShape,
+        perm.map((p) => xs[p]!),
+        0,
+      ) as TypedArray;
       shape = permShape;
       axes = axes.map((_, i) => kept.length + i);
     }
@@ -191,7 +205,14 @@ export class CpuBackend implements Backend {
     const inner = sizeOf(shape.slice(axes[axes.length - 1]! + 1));
     const out = typedArrayFor(x.dtype, outer * inner);
     const acc = new Float64Array(inner);
-    const init = op === 'sum' ? 0 : op === 'prod' ? 1 : op === 'max' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    const init =
+      op === 'sum'
+        ? 0
+        : op === 'prod'
+          ? 1
+          : op === 'max'
+            ? Number.NEGATIVE_INFINITY
+            : Number.POSITIVE_INFINITY;
     for (let o = 0; o < outer; o++) {
       const base = o * r * inner;
       if (inner === 1) {
@@ -293,6 +314,8 @@ export class CpuBackend implements Backend {
     // The kernel wants A as [m, k] and B as [n, k] (k innermost); pack whichever is not.
     const packA = g.transA ? new Float32Array(m * k) : null;
     const packB = g.transB ? null : new Float32Array(n * k);
+    // A broadcast (batch-1) operand is packed once, not once per batch entry.
+    let packedA = -1;
     let packedB = -1;
     for (let i = 0; i < batch; i++) {
       const ia = g.batchA === 1 ? 0 : i;
@@ -300,7 +323,8 @@ export class CpuBackend implements Backend {
       let aArr = A;
       let aOff = ia * m * k;
       if (packA) {
-        transposeInto(A, aOff, k, m, packA);
+        if (packedA !== ia) transposeInto(A, aOff, k, m, packA);
+        packedA = ia;
         aArr = packA;
         aOff = 0;
       }
