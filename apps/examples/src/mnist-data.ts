@@ -29,7 +29,10 @@ function digitFile(digit: number): string {
 
 export function loadMnistDigits(trainFraction = 0.8): { train: DigitSplit; test: DigitSplit } {
   const pixels = IMAGE_SIZE * IMAGE_SIZE;
-  const parts = { train: { x: [] as Float32Array[], y: [] as number[] }, test: { x: [] as Float32Array[], y: [] as number[] } };
+  const parts = {
+    train: { x: [] as Float32Array[], y: [] as number[] },
+    test: { x: [] as Float32Array[], y: [] as number[] },
+  };
   for (let digit = 0; digit < 10; digit++) {
     const raw = (JSON.parse(readFileSync(digitFile(digit), 'utf8')) as { data: number[] }).data;
     const count = Math.floor(raw.length / pixels);
@@ -42,7 +45,9 @@ export function loadMnistDigits(trainFraction = 0.8): { train: DigitSplit; test:
   }
   const build = (p: { x: Float32Array[]; y: number[] }): DigitSplit => {
     const flat = new Float32Array(p.x.length * pixels);
-    p.x.forEach((img, i) => flat.set(img, i * pixels));
+    p.x.forEach((img, i) => {
+      flat.set(img, i * pixels);
+    });
     // Standardised inputs keep the first layer's pre-activations near unit scale.
     for (let i = 0; i < flat.length; i++) flat[i] = (flat[i]! - PIXEL_MEAN) / PIXEL_STD;
     return {

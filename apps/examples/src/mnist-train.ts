@@ -57,7 +57,12 @@ export function accuracy(model: nn.Module, split: DigitSplit, batchSize = 500): 
       const size = Math.min(batchSize, n - start);
       correct += tidy(() => {
         const logits = model.forward(split.images.narrow(0, start, size)) as Tensor;
-        return logits.argmax(1).eq(split.labels.narrow(0, start, size)).float().sum().item();
+        return logits
+          .argmax(1)
+          .eq(split.labels.narrow(0, start, size))
+          .float()
+          .sum()
+          .item();
       });
     }
   });

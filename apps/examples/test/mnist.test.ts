@@ -6,7 +6,9 @@ import { trainMnistCnn } from '../src/mnist-train.js';
 describe('small CNN on MNIST digits (cpu backend)', () => {
   it('reaches ≥ 95% test accuracy', () => {
     const result = trainMnistCnn({ epochs: 3, batchSize: 32, seed: 0 });
-    console.log(`MNIST test accuracy ${(100 * result.testAccuracy).toFixed(2)}%, losses ${result.epochLosses.map((l) => l.toFixed(3)).join(' → ')}`);
+    console.log(
+      `MNIST test accuracy ${(100 * result.testAccuracy).toFixed(2)}%, losses ${result.epochLosses.map((l) => l.toFixed(3)).join(' → ')}`,
+    );
     expect(result.testAccuracy).toBeGreaterThanOrEqual(0.95);
     expect(result.epochLosses[result.epochLosses.length - 1]!).toBeLessThan(result.epochLosses[0]!);
   }, 600_000);

@@ -14,7 +14,11 @@ export interface KernelOutput {
 }
 
 /** A kernel implementation for one backend. Inputs are contiguous; `attrs` is plain data. */
-export type KernelImpl<Attrs> = (backend: Backend, inputs: readonly TensorInfo[], attrs: Attrs) => KernelOutput | KernelOutput[];
+export type KernelImpl<Attrs> = (
+  backend: Backend,
+  inputs: readonly TensorInfo[],
+  attrs: Attrs,
+) => KernelOutput | KernelOutput[];
 
 const kernels = new Map<string, Map<string, KernelImpl<any>>>();
 const notedFallbacks = new Set<string>();
@@ -49,7 +53,9 @@ export function runKernel<Attrs>(name: string, inputs: readonly Tensor[], attrs:
   for (const t of inputs) {
     t.assertAlive(name);
     if (t.backend !== backend) {
-      throw new ErlangenError(`${name}: all inputs must be on one backend, but received '${backend.name}' and '${t.backend.name}'`);
+      throw new ErlangenError(
+        `${name}: all inputs must be on one backend, but received '${backend.name}' and '${t.backend.name}'`,
+      );
     }
   }
   const impl = byBackend.get(backend.name);
@@ -65,20 +71,35 @@ export function runKernel<Attrs>(name: string, inputs: readonly Tensor[], attrs:
   }
   noteFallback(name, backend.name);
   const cpu = engine.findBackend('cpu');
-  const cpuInputs = inputs.map((t) => ({ id: cpu.upload(backend.readSync(t.id, t.dtype, t.size), t.dtype), shape: t.shape, dtype: t.dtype }));
+  const cpuInputs = inputs.map((t) => ({
+    id: cpu.upload(backend.readSync(t.id, t.dtype, t.size), t.dtype),
+    shape: t.shape,
+    dtype: t.dtype,
+  }));
   const outs = cpuImpl(cpu, cpuInputs, attrs);
   return (Array.isArray(outs) ? outs : [outs]).map((o) => {
-    const values = cpu.readSync(o.id, o.dtype, o.shape.reduce((p, c) => p * c, 1));
+    const values = cpu.readSync(
+      o.id,
+      o.dtype,
+      o.shape.reduce((p, c) => p * c, 1),
+    );
     return new Tensor(backend.upload(values, o.dtype), o.shape, o.dtype, backend);
   });
 }
 
 /** Like runKernel, but may fall back to the CPU kernel on any backend by awaiting the inputs' data. */
-export async function runKernelAsync<Attrs>(name: string, inputs: readonly Tensor[], attrs: Attrs): Promise<Tensor[]> {
+export async function runKernelAsync<Attrs>(
+  name: string,
+  inputs: readonly Tensor[],
+  attrs: Attrs,
+): Promise<Tensor[]> {
   const backend = inputs[0]?.backend ?? engine.backend;
   if (hasKernel(name, backend.name) || backend.canReadSync) return runKernel(name, inputs, attrs);
   const cpuImpl = kernels.get(name)?.get('cpu');
-  if (!cpuImpl) throw new ErlangenError(`${name}: no kernel for backend '${backend.name}' and no CPU kernel to fall back to`);
+  if (!cpuImpl)
+    throw new ErlangenError(
+      `${name}: no kernel for backend '${backend.name}' and no CPU kernel to fall back to`,
+    );
   noteFallback(name, backend.name);
   const cpu = engine.findBackend('cpu');
   const cpuInputs = await Promise.all(
@@ -86,7 +107,11 @@ export async function runKernelAsync<Attrs>(name: string, inputs: readonly Tenso
   );
   const outs = cpuImpl(cpu, cpuInputs, attrs);
   return (Array.isArray(outs) ? outs : [outs]).map((o) => {
-    const values = cpu.readSync(o.id, o.dtype, o.shape.reduce((p, c) => p * c, 1));
+    const values = cpu.readSync(
+      o.id,
+      o.dtype,
+      o.shape.reduce((p, c) => p * c, 1),
+    );
     return new Tensor(backend.upload(values, o.dtype), o.shape, o.dtype, backend);
   });
 }
@@ -105,14 +130,22 @@ export interface OpDefinition<Attrs> {
    * Vector-Jacobian product: dL/d(inputs) from dL/d(output). Omit when `forward` is composed of
    * differentiable ops; give it when forward calls kernels directly.
    */
-  backward?: (dy: Tensor, inputs: readonly Tensor[], output: Tensor, attrs: Attrs) => readonly (Tensor | null)[];
+  backward?: (
+    dy: Tensor,
+    inputs: readonly Tensor[],
+    output: Tensor,
+    attrs: Attrs,
+  ) => readonly (Tensor | null)[];
 }
 
 /**
  * Makes a differentiable op from a forward and (optionally) a backward. With a backward, the forward
  * runs untracked and the op records one node whose gradient is `backward`.
  */
-export function defineOp<Attrs>(name: string, def: OpDefinition<Attrs>): (inputs: readonly Tensor[], attrs: Attrs) => Tensor {
+export function defineOp<Attrs>(
+  name: string,
+  def: OpDefinition<Attrs>,
+): (inputs: readonly Tensor[], attrs: Attrs) => Tensor {
   return (inputs, attrs) => {
     if (!def.backward) return def.forward(inputs, attrs);
     const prev = engine.gradEnabled;

@@ -249,6 +249,8 @@ describe('unary math', () => {
     expect(values(E.sign(x))).toEqual([-1, 0, 1, Number.NaN, 1]);
     expect(E.isNaN(x).arraySync()).toEqual([false, false, false, true, false]);
     expect(E.isFinite(x).arraySync()).toEqual([true, true, true, false, false]);
+    // relu propagates NaN as PyTorch does (a `v > 0 ? v : 0` kernel would return 0).
+    expect(values(E.relu(tensor([Number.NaN, -1, 2])))).toEqual([Number.NaN, 0, 2]);
   });
   it('integer inputs of float functions compute in float32', () => {
     const i = tensor([1, 4], undefined, 'int32');

@@ -2,16 +2,16 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   CpuBackend,
   defineOp,
-  registerBackend,
-  setBackend,
-  tensor,
   hasKernel,
   listKernels,
   manualSeed,
   randn,
+  registerBackend,
   registerKernel,
   runKernel,
+  setBackend,
   type Tensor,
+  tensor,
 } from '../src/index.js';
 
 // The worked example of BACKENDS.md, verbatim in spirit: a kernel plus a differentiable op.
@@ -38,11 +38,15 @@ describe('plugin API', () => {
     const x = randn([4, 5]).requireGrad();
     const y: Tensor = rowSquaredNorm([x], {});
     const composed = x.square().sum(1);
-    expect(Array.from(y.dataSync())).toEqual(Array.from(composed.dataSync()).map((v) => expect.closeTo(v, 5)));
+    expect(Array.from(y.dataSync())).toEqual(
+      Array.from(composed.dataSync()).map((v) => expect.closeTo(v, 5)),
+    );
     const w = randn([4]);
     y.mul(w).sum().backward();
     const expected = x.detach().mul(w.unsqueeze(1)).mul(2).dataSync();
-    Array.from(x.grad!.dataSync()).forEach((g, i) => expect(g).toBeCloseTo(expected[i]!, 5));
+    Array.from(x.grad!.dataSync()).forEach((g, i) => {
+      expect(g).toBeCloseTo(expected[i]!, 5);
+    });
     expect(hasKernel('rowSquaredNorm', 'cpu')).toBe(true);
     expect(listKernels().find((k) => k.name === 'rowSquaredNorm')?.backends).toEqual(['cpu']);
   });
@@ -54,7 +58,14 @@ describe('plugin API', () => {
   it('falls back to the CPU kernel on a synchronous backend without one, with a note', async () => {
     registerKernel('onlyCpuDouble', 'cpu', (backend, [x]) => {
       const v = backend.readSync(x!.id, 'float32', x!.shape[0]!) as Float32Array;
-      return { id: backend.upload(v.map((a) => 2 * a), 'float32'), shape: x!.shape, dtype: 'float32' };
+      return {
+        id: backend.upload(
+          v.map((a) => 2 * a),
+          'float32',
+        ),
+        shape: x!.shape,
+        dtype: 'float32',
+      };
     });
     class TwinBackend extends CpuBackend {
       override readonly name = 'cpu-twin';
@@ -67,7 +78,9 @@ describe('plugin API', () => {
       const out = runKernel('onlyCpuDouble', [x], {})[0]!;
       expect(out.backend.name).toBe('cpu-twin');
       expect(Array.from(out.dataSync())).toEqual([2, 4, 6]);
-      expect(info).toHaveBeenCalledWith(expect.stringContaining("kernel 'onlyCpuDouble' has no 'cpu-twin' implementation"));
+      expect(info).toHaveBeenCalledWith(
+        expect.stringContaining("kernel 'onlyCpuDouble' has no 'cpu-twin' implementation"),
+      );
     } finally {
       await setBackend('cpu');
       info.mockRestore();

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { tensor, randn, manualSeed, conv2d, memory, tidy } from '../src/index.js';
+import { conv2d, manualSeed, memory, randn, tensor, tidy } from '../src/index.js';
 
 describe('smoke', () => {
   it('adds, multiplies, differentiates', () => {
-    const x = tensor([[1, 2], [3, 4]]).requireGrad();
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]).requireGrad();
     const y = x.mul(x).sum();
     y.backward();
     expect(y.item()).toBe(30);
@@ -19,7 +22,9 @@ describe('smoke', () => {
     const w = randn([4, 3, 3, 3]);
     expect(conv2d(x, w, null, { padding: 1 }).shape).toEqual([2, 4, 8, 8]);
     const before = memory().numTensors;
-    tidy(() => { a.add(b.sum()).exp(); });
+    tidy(() => {
+      a.add(b.sum()).exp();
+    });
     expect(memory().numTensors).toBe(before);
   });
 });

@@ -5,7 +5,9 @@ import { trainMnistCnn } from '../mnist-train.js';
 
 const program = new Command()
   .name('erlangen-mnist')
-  .description('Train a small CNN on 10,000 real handwritten digits with @erlangen/core and report test accuracy.')
+  .description(
+    'Train a small CNN on 10,000 real handwritten digits with @erlangen/core and report test accuracy.',
+  )
   .option('-e, --epochs <n>', 'training epochs', (v) => Number.parseInt(v, 10), 3)
   .option('-b, --batch-size <n>', 'mini-batch size', (v) => Number.parseInt(v, 10), 32)
   .option('--lr <x>', 'Adam learning rate', Number.parseFloat, 3e-3)
@@ -13,7 +15,9 @@ const program = new Command()
   .parse();
 
 const opts = program.opts<{ epochs: number; batchSize: number; lr: number; seed: number }>();
-console.log(`Erlangen · small CNN on MNIST digits (backend: ${getBackend()}, ${opts.epochs} epochs, batch ${opts.batchSize})`);
+console.log(
+  `Erlangen · small CNN on MNIST digits (backend: ${getBackend()}, ${opts.epochs} epochs, batch ${opts.batchSize})`,
+);
 
 const bar = new SingleBar({
   format: 'epoch {epoch}/{epochs} [{bar}] {value}/{total} steps · loss {loss} · {eta}s left',
@@ -36,7 +40,9 @@ const result = trainMnistCnn({
   },
   onEpoch: (epoch, acc, meanLoss) => {
     bar.stop();
-    console.log(`  epoch ${epoch + 1}: mean train loss ${meanLoss.toFixed(4)}, test accuracy ${(100 * acc).toFixed(2)}%`);
+    console.log(
+      `  epoch ${epoch + 1}: mean train loss ${meanLoss.toFixed(4)}, test accuracy ${(100 * acc).toFixed(2)}%`,
+    );
   },
 });
 const seconds = (performance.now() - t0) / 1000;

@@ -219,6 +219,8 @@ export function binaryKernel(
   out: TypedArray,
 ): void {
   if (fastBinary(op, a, b, out)) return;
+  if (a.length === out.length && rowBroadcast(op, a, b, bShape, outShape, out, false)) return;
+  if (b.length === out.length && rowBroadcast(op, b, a, aShape, outShape, out, true)) return;
   const f = BINARY[op];
   const sa = broadcastStrides(aShape, outShape);
   const sb = broadcastStrides(bShape, outShape);
@@ -236,6 +238,85 @@ export function binaryKernel(
       for (let j = 0; j < count; j++, ia += da, ib += db) out[o + j] = f(a[ia]!, b[ib]!);
     }
   });
+}
+
+/**
+ * The two broadcasts of every network: a bias row over a batch ([n, m] + [m]) and a per-row
+ * statistic over its row ([n, m] − [n, 1], as in softmax). `full` has the output's shape; `part`
+ * matches a suffix (bias) or a prefix followed by ones (per-row). `swapped` means part is the left
+ * operand. Returns false for other layouts.
+ */
+function rowBroadcast(
+  op: BinaryOp,
+  full: TypedArray,
+  part: TypedArray,
+  partShape: Shape,
+  outShape: Shape,
+  out: TypedArray,
+  swapped: boolean,
+): boolean {
+  if (op !== 'add' && op !== 'sub' && op !== 'mul' && op !== 'div') return false;
+  const nd = outShape.length;
+  const padded = [...new Array<number>(nd - partShape.length).fill(1), ...partShape];
+  let k = 0;
+  while (k < nd && padded[k] === 1) k++;
+  const suffix = padded.slice(k).every((d, i) => d === outShape[k + i]);
+  let j = nd;
+  while (j > 0 && padded[j - 1] === 1) j--;
+  const prefix = padded.slice(0, j).every((d, i) => d === outShape[i]);
+  const n = out.length;
+  const m = part.length;
+  if (m === 0 || n === 0) return false;
+  if (suffix) {
+    // out[r·m + c] = full[r·m + c] ∘ part[c]
+    for (let r = 0; r < n; r += m) {
+      if (swapped) applyRow(op, part, 0, full, r, out, r, m);
+      else applyRow(op, full, r, part, 0, out, r, m);
+    }
+    return true;
+  }
+  if (prefix) {
+    // out[r·len + c] = full[r·len + c] ∘ part[r]
+    const len = n / m;
+    for (let r = 0; r < m; r++) {
+      const s = part[r]!;
+      const o = r * len;
+      if (swapped) for (let c = 0; c < len; c++) out[o + c] = scalarOp(op, s, full[o + c]!);
+      else for (let c = 0; c < len; c++) out[o + c] = scalarOp(op, full[o + c]!, s);
+    }
+    return true;
+  }
+  return false;
+}
+
+function scalarOp(op: BinaryOp, x: number, y: number): number {
+  return op === 'add' ? x + y : op === 'sub' ? x - y : op === 'mul' ? x * y : x / y;
+}
+
+/** out[o + c] = x[xo + c] ∘ y[yo + c] for c < len; x is the left operand. */
+function applyRow(
+  op: BinaryOp,
+  x: TypedArray,
+  xo: number,
+  y: TypedArray,
+  yo: number,
+  out: TypedArray,
+  o: number,
+  len: number,
+): void {
+  switch (op) {
+    case 'add':
+      for (let c = 0; c < len; c++) out[o + c] = x[xo + c]! + y[yo + c]!;
+      return;
+    case 'mul':
+      for (let c = 0; c < len; c++) out[o + c] = x[xo + c]! * y[yo + c]!;
+      return;
+    case 'sub':
+      for (let c = 0; c < len; c++) out[o + c] = x[xo + c]! - y[yo + c]!;
+      return;
+    default:
+      for (let c = 0; c < len; c++) out[o + c] = x[xo + c]! / y[yo + c]!;
+  }
 }
 
 export function whereKernel(
