@@ -1,9 +1,9 @@
-import { record } from './autograd.js';
+import { noGrad, record } from './autograd.js';
 import type { Backend, DataId, TensorInfo } from './backend/kernels.js';
-import type { DType } from './dtype.js';
+import type { DType, TypedArray } from './dtype.js';
 import { engine } from './engine.js';
 import { ErlangenError } from './errors.js';
-import type { Shape } from './shape.js';
+import { type Shape, sizeOf } from './shape.js';
 import { Tensor } from './tensor.js';
 
 /** What a plugin kernel returns: new storage on the backend it ran on, with its shape and dtype. */
@@ -70,21 +70,13 @@ export function runKernel<Attrs>(name: string, inputs: readonly Tensor[], attrs:
     );
   }
   noteFallback(name, backend.name);
-  const cpu = engine.findBackend('cpu');
-  const cpuInputs = inputs.map((t) => ({
-    id: cpu.upload(backend.readSync(t.id, t.dtype, t.size), t.dtype),
-    shape: t.shape,
-    dtype: t.dtype,
-  }));
-  const outs = cpuImpl(cpu, cpuInputs, attrs);
-  return (Array.isArray(outs) ? outs : [outs]).map((o) => {
-    const values = cpu.readSync(
-      o.id,
-      o.dtype,
-      o.shape.reduce((p, c) => p * c, 1),
-    );
-    return new Tensor(backend.upload(values, o.dtype), o.shape, o.dtype, backend);
-  });
+  return runOnCpu(
+    cpuImpl,
+    inputs.map((t) => backend.readSync(t.id, t.dtype, t.size)),
+    inputs,
+    attrs,
+    backend,
+  );
 }
 
 /** Like runKernel, but may fall back to the CPU kernel on any backend by awaiting the inputs' data. */
@@ -101,18 +93,28 @@ export async function runKernelAsync<Attrs>(
       `${name}: no kernel for backend '${backend.name}' and no CPU kernel to fall back to`,
     );
   noteFallback(name, backend.name);
+  const values = await Promise.all(inputs.map((t) => t.data()));
+  return runOnCpu(cpuImpl, values, inputs, attrs, backend);
+}
+
+/** Runs a CPU kernel on copies of the inputs' values and uploads its outputs back to `backend`. */
+function runOnCpu<Attrs>(
+  impl: KernelImpl<Attrs>,
+  values: readonly TypedArray[],
+  inputs: readonly Tensor[],
+  attrs: Attrs,
+  backend: Backend,
+): Tensor[] {
   const cpu = engine.findBackend('cpu');
-  const cpuInputs = await Promise.all(
-    inputs.map(async (t) => ({ id: cpu.upload(await t.data(), t.dtype), shape: t.shape, dtype: t.dtype })),
-  );
-  const outs = cpuImpl(cpu, cpuInputs, attrs);
+  const cpuInputs = inputs.map((t, i) => ({
+    id: cpu.upload(values[i]!, t.dtype),
+    shape: t.shape,
+    dtype: t.dtype,
+  }));
+  const outs = impl(cpu, cpuInputs, attrs);
   return (Array.isArray(outs) ? outs : [outs]).map((o) => {
-    const values = cpu.readSync(
-      o.id,
-      o.dtype,
-      o.shape.reduce((p, c) => p * c, 1),
-    );
-    return new Tensor(backend.upload(values, o.dtype), o.shape, o.dtype, backend);
+    const result = cpu.readSync(o.id, o.dtype, sizeOf(o.shape));
+    return new Tensor(backend.upload(result, o.dtype), o.shape, o.dtype, backend);
   });
 }
 
@@ -148,14 +150,7 @@ export function defineOp<Attrs>(
 ): (inputs: readonly Tensor[], attrs: Attrs) => Tensor {
   return (inputs, attrs) => {
     if (!def.backward) return def.forward(inputs, attrs);
-    const prev = engine.gradEnabled;
-    engine.gradEnabled = false;
-    let out: Tensor;
-    try {
-      out = def.forward(inputs, attrs);
-    } finally {
-      engine.gradEnabled = prev;
-    }
+    const out = noGrad(() => def.forward(inputs, attrs));
     const bw = def.backward;
     return record(name, out, inputs, (dy) => bw(dy, inputs, out, attrs));
   };

@@ -9,6 +9,7 @@ import {
   registerBackend,
   registerKernel,
   runKernel,
+  runKernelAsync,
   setBackend,
   type Tensor,
   tensor,
@@ -81,6 +82,38 @@ describe('plugin API', () => {
       expect(info).toHaveBeenCalledWith(
         expect.stringContaining("kernel 'onlyCpuDouble' has no 'cpu-twin' implementation"),
       );
+    } finally {
+      await setBackend('cpu');
+      info.mockRestore();
+    }
+  });
+
+  it('falls back asynchronously on a backend that cannot read synchronously (as GPU backends)', async () => {
+    registerKernel('onlyCpuNegate', 'cpu', (backend, [x]) => {
+      const v = backend.readSync(x!.id, 'float32', x!.shape[0]!) as Float32Array;
+      return {
+        id: backend.upload(
+          v.map((a) => -a),
+          'float32',
+        ),
+        shape: x!.shape,
+        dtype: 'float32',
+      };
+    });
+    class AsyncOnlyBackend extends CpuBackend {
+      override readonly name = 'async-only';
+      override readonly canReadSync = false;
+    }
+    registerBackend('async-only', () => new AsyncOnlyBackend());
+    const info = vi.spyOn(console, 'info').mockImplementation(() => {});
+    await setBackend('async-only');
+    try {
+      const x = tensor([1, -2, 3]);
+      expect(() => runKernel('onlyCpuNegate', [x], {})).toThrow(/use runKernelAsync/);
+      expect(() => x.dataSync()).toThrow(/use 'await t.data\(\)'/);
+      const [out] = await runKernelAsync('onlyCpuNegate', [x], {});
+      expect(out!.backend.name).toBe('async-only');
+      expect(Array.from(await out!.data())).toEqual([-1, 2, -3]);
     } finally {
       await setBackend('cpu');
       info.mockRestore();

@@ -3,7 +3,6 @@
  * the public op set).
  */
 import { noGrad, record } from '../autograd.js';
-import { engine } from '../engine.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { isFinite as isFiniteOp, where } from './elementwise.js';
@@ -31,17 +30,6 @@ export function shiftByMax(x: Tensor, axes: readonly number[]): Tensor {
   return x.sub(m);
 }
 
-/** Runs shape plumbing without recording it: its result feeds a kernel, never the graph. */
-function untracked<T>(fn: () => T): T {
-  const prev = engine.gradEnabled;
-  engine.gradEnabled = false;
-  try {
-    return fn();
-  } finally {
-    engine.gradEnabled = prev;
-  }
-}
-
 /**
  * log Σ exp of float32 `x` over sorted, normalised `axes` (the kernel reduces one axis: the reduced
  * axes are moved last and merged; a 0-d tensor or no axes gives a trailing axis of size 1).
@@ -60,9 +48,9 @@ export function logSumExpOver(
   const outShape = keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i));
   const rest = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const contiguousLast = axes.every((a, i) => a === rest.length + i);
-  const moved = contiguousLast ? x : untracked(() => x.permute([...rest, ...axes]));
+  const moved = contiguousLast ? x : noGrad(() => x.permute([...rest, ...axes]));
   const merged = axes.reduce((n, a) => n * (x.shape[a] ?? 1), 1);
-  const flat = untracked(() => moved.reshape([...rest.map((i) => x.shape[i]!), merged]));
+  const flat = noGrad(() => moved.reshape([...rest.map((i) => x.shape[i]!), merged]));
   const out = wrap(x.backend.logSumExp(flat, rest.length), outShape, 'float32', x.backend);
   flat.dispose();
   if (moved !== x) moved.dispose();
