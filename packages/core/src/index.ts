@@ -28,6 +28,15 @@ export type {
   UnaryOp,
 } from './backend/kernels.js';
 export { PRIMITIVE_KERNELS } from './backend/kernels.js';
+// The opt-in WebAssembly SIMD backend: `registerWasmBackend(); await setBackend('wasm')`. An explicit
+// call, not a side-effect import, so bundles that never use it drop the kernels.
+export {
+  createWasmBackend,
+  registerWasmBackend,
+  WasmBackend,
+  type WasmBackendOptions,
+  wasmSimdSupported,
+} from './backend/wasm/index.js';
 export { getBackend, listBackends, registerBackend, setBackend } from './backends.js';
 export * as data from './data/index.js';
 export type { DType, TypedArray } from './dtype.js';

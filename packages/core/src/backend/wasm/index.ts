@@ -1,0 +1,628 @@
+import { registerBackend } from '../../backends.js';
+import { type DType, dtypeOfArray, type TypedArray } from '../../dtype.js';
+import { ErlangenError } from '../../errors.js';
+import { type Shape, sizeOf } from '../../shape.js';
+import { CpuBackend } from '../cpu/index.js';
+import type {
+  ArgReduceOp,
+  Backend,
+  BinaryOp,
+  Conv2dGeometry,
+  DataId,
+  MatmulGeometry,
+  Pool2dGeometry,
+  ReduceOp,
+  TensorInfo,
+  UnaryOp,
+} from '../kernels.js';
+import { WasmHeap } from './allocator.js';
+import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
+
+/** The exports of assembly/index.ts; pointers are byte offsets into the backend's memory. */
+interface Kernels {
+  heapBase(): number;
+  packASize(m: number, k: number): number;
+  packBSize(k: number, n: number): number;
+  packA(a: number, rs: number, cs: number, m: number, k: number, out: number): void;
+  packB(b: number, rs: number, cs: number, k: number, n: number, out: number): void;
+  gemm(
+    ap: number,
+    b: number,
+    bRow: number,
+    bPanel: number,
+    c: number,
+    ldc: number,
+    m: number,
+    n: number,
+    k: number,
+    accumulate: number,
+  ): void;
+  transpose(src: number, rows: number, cols: number, dst: number): void;
+  im2col(...args: number[]): void;
+  col2im(...args: number[]): void;
+  binaryF32(op: number, a: number, na: number, b: number, nb: number, out: number, n: number): void;
+  indexSelect4(x: number, outer: number, r: number, inner: number, idx: number, e: number, out: number): void;
+  indexAddF32(
+    src: number,
+    outer: number,
+    e: number,
+    inner: number,
+    idx: number,
+    dimSize: number,
+    out: number,
+  ): void;
+}
+
+/**
+ * Storage of one tensor: a block of the backend's WebAssembly memory. Pointers stay valid when the
+ * memory grows (only JavaScript views of the old buffer detach), so this holds offsets, not views.
+ */
+export class WasmData {
+  released = false;
+  constructor(
+    /** Byte offset into the memory. */
+    readonly ptr: number,
+    /** Bytes requested (elements × bytes per element); the block may be larger. */
+    readonly bytes: number,
+  ) {}
+}
+
+/** The smallest module using a SIMD instruction (`v128.const; drop`): validates only where SIMD is supported. */
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00,
+  0x0a, 0x17, 0x01, 0x15, 0x00, 0xfd, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+  0x00, 0x00, 0x00, 0x00, 0x00, 0x1a, 0x0b,
+]);
+
+/** True when this engine runs WebAssembly with 128-bit SIMD. */
+export function wasmSimdSupported(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+function decodeBase64(b64: string): Uint8Array {
+  if (typeof atob === 'function') {
+    const s = atob(b64);
+    const out = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+    return out;
+  }
+  // Node < 16 has no atob; Node's Buffer is the fallback (never reached on Node 20).
+  return new Uint8Array(
+    (globalThis as unknown as { Buffer: { from(s: string, e: string): Uint8Array } }).Buffer.from(
+      b64,
+      'base64',
+    ),
+  );
+}
+
+/** Bytes between consecutive k rows of a packed B micro-panel (NR = 8 floats). */
+const PACKED_ROW = 32;
+
+/** Target size of one chunk of the im2col matrix: well inside a 512 KiB L2 with A and C beside it. */
+const COLS_CHUNK_BYTES = 128 * 1024;
+
+const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
+
+/**
+ * How an operand of `shape` repeats over `outShape` (n elements): n (same shape), 1 (a scalar) or
+ * its own size when it is a trailing row (its shape, without leading 1s, is a suffix of outShape);
+ * null for any other broadcast.
+ */
+function repeatLength(shape: Shape, outShape: Shape, n: number): number | null {
+  const size = sizeOf(shape);
+  if (size === 1) return 1;
+  let lead = 0;
+  while (lead < shape.length && shape[lead] === 1) lead++;
+  const core = shape.slice(lead);
+  if (core.length > outShape.length) return null;
+  const off = outShape.length - core.length;
+  for (let i = 0; i < core.length; i++) if (core[i] !== outShape[off + i]) return null;
+  return size === n ? n : size;
+}
+
+function checkIndices(op: string, index: Int32Array, bound: number): void {
+  for (let i = 0; i < index.length; i++) {
+    const v = index[i]!;
+    if (v < 0 || v >= bound) {
+      throw new ErlangenError(
+        `${op}: argument 'index' expected values in [0, ${bound - 1}] but received ${v} at position ${i}`,
+      );
+    }
+  }
+}
+
+/** [outer, axisSize, inner] around one axis. */
+function around(shape: Shape, axis: number): [number, number, number] {
+  return [sizeOf(shape.slice(0, axis)), shape[axis]!, sizeOf(shape.slice(axis + 1))];
+}
+
+/**
+ * The 'wasm' backend: tensors live in one WebAssembly.Memory; matmul, the three conv2d kernels,
+ * float32 add/sub/mul/div (same shape, scalar or trailing-row broadcast), indexSelect and
+ * float32 indexAdd run as AssemblyScript SIMD kernels reading and writing that memory in place.
+ * Every other kernel runs the CPU backend's TypeScript on views of the memory (no input copy) and
+ * copies its result in.
+ */
+export class WasmBackend implements Backend {
+  readonly name: string = 'wasm';
+  readonly canReadSync: boolean = true;
+  readonly memory: WebAssembly.Memory;
+  readonly heap: WasmHeap;
+  private readonly k: Kernels;
+  private readonly cpu = new CpuBackend();
+  private buffer: ArrayBuffer | null = null;
+  private f32v = new Float32Array(0);
+  private i32v = new Int32Array(0);
+  private u8v = new Uint8Array(0);
+
+  constructor(module: WebAssembly.Module, initialPages = 256) {
+    this.memory = new WebAssembly.Memory({ initial: initialPages });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.k = instance.exports as unknown as Kernels;
+    this.heap = new WasmHeap(this.memory, this.k.heapBase());
+  }
+
+  /** Compiles the bundled kernels (synchronously: 6 KB compile in well under a millisecond). */
+  static create(initialPages?: number): WasmBackend {
+    return new WasmBackend(
+      new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as BufferSource),
+      initialPages,
+    );
+  }
+
+  // ---- views: re-created whenever memory.grow has replaced (and detached) the buffer
+
+  private sync(): void {
+    if (this.buffer !== this.memory.buffer) {
+      this.buffer = this.memory.buffer;
+      this.f32v = new Float32Array(this.buffer);
+      this.i32v = new Int32Array(this.buffer);
+      this.u8v = new Uint8Array(this.buffer);
+    }
+  }
+
+  /** A view (no copy) of `size` elements of `id`; valid until the next allocation. */
+  view(id: DataId, dtype: DType, size: number): TypedArray {
+    this.sync();
+    const { ptr } = id as WasmData;
+    if (dtype === 'bool') return this.u8v.subarray(ptr, ptr + size);
+    const at = ptr >>> 2;
+    return dtype === 'float32' ? this.f32v.subarray(at, at + size) : this.i32v.subarray(at, at + size);
+  }
+
+  private alloc(size: number, dtype: DType): WasmData {
+    const bytes = size * (dtype === 'bool' ? 1 : 4);
+    return new WasmData(bytes === 0 ? 0 : this.heap.alloc(bytes), bytes);
+  }
+
+  /** Scratch block for one kernel call; paired with `free`. */
+  private scratch(bytes: number): number {
+    return bytes === 0 ? 0 : this.heap.alloc(bytes);
+  }
+  private free(ptr: number, bytes: number): void {
+    if (bytes !== 0) this.heap.free(ptr, bytes);
+  }
+
+  // ---- storage
+
+  upload(values: TypedArray, dtype: DType): DataId {
+    const out = this.alloc(values.length, dtype);
+    // set() converts element types, as the CPU backend's upload does.
+    this.view(out, dtype, values.length).set(values);
+    return out;
+  }
+  async read(id: DataId, dtype: DType, size: number): Promise<TypedArray> {
+    return this.readSync(id, dtype, size);
+  }
+  readSync(id: DataId, dtype: DType, size: number): TypedArray {
+    return this.view(id, dtype, size).slice();
+  }
+  release(id: DataId): void {
+    const d = id as WasmData;
+    if (d.released) return;
+    d.released = true;
+    if (d.bytes !== 0) this.heap.free(d.ptr, d.bytes);
+  }
+
+  // ---- the CPU fallback: TS kernels on views of wasm memory, result copied in
+
+  private info(t: TensorInfo): TensorInfo {
+    return { id: this.view(t.id, t.dtype, sizeOf(t.shape)), shape: t.shape, dtype: t.dtype };
+  }
+  private adopt(result: DataId): DataId {
+    const values = result as TypedArray;
+    return this.upload(values, dtypeOfArray(values));
+  }
+
+  fill(shape: Shape, value: number, dtype: DType): DataId {
+    const size = sizeOf(shape);
+    const out = this.alloc(size, dtype);
+    // Freed blocks are reused, so even zeros must be written.
+    this.view(out, dtype, size).fill(value);
+    return out;
+  }
+  arange(start: number, step: number, size: number, dtype: DType): DataId {
+    return this.adopt(this.cpu.arange(start, step, size, dtype));
+  }
+  copyStrided(x: TensorInfo, outShape: Shape, strides: readonly number[], offset: number): DataId {
+    return this.adopt(this.cpu.copyStrided(this.info(x), outShape, strides, offset));
+  }
+  cast(x: TensorInfo, dtype: DType): DataId {
+    return this.adopt(this.cpu.cast(this.info(x), dtype));
+  }
+  pad(x: TensorInfo, pads: readonly (readonly [number, number])[], value: number): DataId {
+    return this.adopt(this.cpu.pad(this.info(x), pads, value));
+  }
+  concat(xs: readonly TensorInfo[], axis: number, outShape: Shape): DataId {
+    return this.adopt(
+      this.cpu.concat(
+        xs.map((x) => this.info(x)),
+        axis,
+        outShape,
+      ),
+    );
+  }
+  unary(op: UnaryOp, x: TensorInfo, outDtype: DType): DataId {
+    return this.adopt(this.cpu.unary(op, this.info(x), outDtype));
+  }
+
+  binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape, outDtype: DType): DataId {
+    const code = BINARY_CODES[op];
+    const n = sizeOf(outShape);
+    if (code !== undefined && a.dtype === 'float32' && b.dtype === 'float32' && outDtype === 'float32') {
+      const na = repeatLength(a.shape, outShape, n);
+      const nb = repeatLength(b.shape, outShape, n);
+      if (na !== null && nb !== null && (na === n || nb === n)) {
+        const out = this.alloc(n, 'float32');
+        this.k.binaryF32(code, (a.id as WasmData).ptr, na, (b.id as WasmData).ptr, nb, out.ptr, n);
+        return out;
+      }
+    }
+    return this.adopt(this.cpu.binary(op, this.info(a), this.info(b), outShape, outDtype));
+  }
+
+  where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataId {
+    return this.adopt(this.cpu.where(this.info(cond), this.info(a), this.info(b), outShape));
+  }
+  reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId {
+    return this.adopt(this.cpu.reduce(op, this.info(x), axes));
+  }
+  argReduce(op: ArgReduceOp, x: TensorInfo, axis: number): DataId {
+    return this.adopt(this.cpu.argReduce(op, this.info(x), axis));
+  }
+  logSumExp(x: TensorInfo, axis: number): DataId {
+    return this.adopt(this.cpu.logSumExp(this.info(x), axis));
+  }
+  cumsum(x: TensorInfo, axis: number, exclusive: boolean, reverse: boolean): DataId {
+    return this.adopt(this.cpu.cumsum(this.info(x), axis, exclusive, reverse));
+  }
+
+  // ---- GEMM: a [batchA, M, K] (or [batchA, K, M] if transA), b [batchB, K, N] (or [batchB, N, K])
+
+  matmul(a: TensorInfo, b: TensorInfo, g: MatmulGeometry): DataId {
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') {
+      return this.adopt(this.cpu.matmul(this.info(a), this.info(b), g));
+    }
+    const { batch, m, k, n } = g;
+    const out = this.alloc(batch * m * n, 'float32');
+    const apBytes = this.k.packASize(m, k);
+    const bpBytes = this.k.packBSize(k, n);
+    const ap = this.scratch(apBytes);
+    const bp = this.scratch(bpBytes);
+    const aPtr = (a.id as WasmData).ptr;
+    const bPtr = (b.id as WasmData).ptr;
+    // Element (i, p) of A and (p, j) of B as (row stride, column stride) of the stored layout.
+    const [ars, acs] = g.transA ? [1, m] : [k, 1];
+    const [brs, bcs] = g.transB ? [1, k] : [n, 1];
+    // A broadcast (batch-1) operand is packed once, not once per batch entry.
+    let packedA = -1;
+    let packedB = -1;
+    for (let i = 0; i < batch; i++) {
+      const ia = g.batchA === 1 ? 0 : i;
+      const ib = g.batchB === 1 ? 0 : i;
+      if (ia !== packedA) this.k.packA(aPtr + ia * m * k * 4, ars, acs, m, k, ap);
+      if (ib !== packedB) this.k.packB(bPtr + ib * k * n * 4, brs, bcs, k, n, bp);
+      packedA = ia;
+      packedB = ib;
+      this.k.gemm(ap, bp, PACKED_ROW, k * PACKED_ROW, out.ptr + i * m * n * 4, n, m, n, k, 0);
+    }
+    this.free(ap, apBytes);
+    this.free(bp, bpBytes);
+    return out;
+  }
+
+  // ---- convolution as GEMM over cols[q][pix] (im2col), q = (c·KH + ky)·KW + kx within a group,
+  // pix = oy·OW + ox. Shapes: x [N, C, H, W], w [O, C/G, KH, KW], y [N, O, OH, OW].
+  // Each image is processed in chunks of output rows sized so a chunk of cols (Q × rows·OW floats)
+  // stays in L2 between im2col writing it and the GEMM reading it.
+
+  /** im2col / col2im arguments up to the chunk bounds. */
+  private im2colArgs(g: Conv2dGeometry, cg: number): number[] {
+    return [
+      cg,
+      g.inHeight,
+      g.inWidth,
+      g.kernelHeight,
+      g.kernelWidth,
+      g.strideH,
+      g.strideW,
+      g.padTop,
+      g.padLeft,
+      g.dilationH,
+      g.dilationW,
+    ];
+  }
+
+  /** Output rows per chunk: cols chunk ≈ COLS_CHUNK_BYTES, at least one row. */
+  private static chunkRows(g: Conv2dGeometry, q: number): number {
+    return Math.max(1, Math.min(g.outHeight, Math.floor(COLS_CHUNK_BYTES / (q * g.outWidth * 4))));
+  }
+
+  /** 1×1, stride 1, unpadded: cols is the image itself and im2col can be skipped. */
+  private static pointwise(g: Conv2dGeometry): boolean {
+    return (
+      g.kernelHeight === 1 &&
+      g.kernelWidth === 1 &&
+      g.strideH === 1 &&
+      g.strideW === 1 &&
+      g.padTop === 0 &&
+      g.padLeft === 0 &&
+      g.outHeight === g.inHeight &&
+      g.outWidth === g.inWidth
+    );
+  }
+
+  conv2d(x: TensorInfo, w: TensorInfo, g: Conv2dGeometry): DataId {
+    const G = g.groups;
+    const cg = g.inChannels / G;
+    const og = g.outChannels / G;
+    const Q = cg * g.kernelHeight * g.kernelWidth;
+    const OW = g.outWidth;
+    const pixels = g.outHeight * OW;
+    const plane = g.inHeight * g.inWidth;
+    const out = this.alloc(g.batch * g.outChannels * pixels, 'float32');
+    const direct = WasmBackend.pointwise(g);
+    const rows = WasmBackend.chunkRows(g, Q);
+    const colsBytes = direct ? 0 : Q * rows * OW * 4;
+    const apOne = this.k.packASize(og, Q);
+    const apBytes = apOne * G;
+    const bpBytes = this.k.packBSize(Q, rows * OW);
+    const cols = this.scratch(colsBytes);
+    const ap = this.scratch(apBytes);
+    const bp = this.scratch(bpBytes);
+    const xPtr = (x.id as WasmData).ptr;
+    const wPtr = (w.id as WasmData).ptr;
+    // A = w of the group, [og, Q] row-major: packed once for the whole batch.
+    for (let grp = 0; grp < G; grp++) this.k.packA(wPtr + grp * og * Q * 4, Q, 1, og, Q, ap + grp * apOne);
+    const args = this.im2colArgs(g, cg);
+    for (let nImg = 0; nImg < g.batch; nImg++) {
+      for (let grp = 0; grp < G; grp++) {
+        const xg = xPtr + (nImg * g.inChannels + grp * cg) * plane * 4;
+        const y = out.ptr + (nImg * g.outChannels + grp * og) * pixels * 4;
+        for (let oy0 = 0; oy0 < g.outHeight; oy0 += rows) {
+          const oy1 = Math.min(g.outHeight, oy0 + rows);
+          const np = (oy1 - oy0) * OW;
+          // B = this chunk's cols [Q, np] (pointwise: the image's own rows, a plane apart), packed
+          // into micro-panels while it is in L2: reading it in place, one cache line per k step,
+          // measured ~20 % slower (worse at power-of-two pitches).
+          if (direct) this.k.packB(xg + oy0 * OW * 4, pixels, 1, Q, np, bp);
+          else {
+            this.k.im2col(xg, ...args, oy0, oy1, OW, cols);
+            this.k.packB(cols, np, 1, Q, np, bp);
+          }
+          // y[n, grp·og + o, pix] = Σ_q w[o, q] · cols[q, pix] for this chunk's pixels
+          this.k.gemm(
+            ap + grp * apOne,
+            bp,
+            PACKED_ROW,
+            Q * PACKED_ROW,
+            y + oy0 * OW * 4,
+            pixels,
+            og,
+            np,
+            Q,
+            0,
+          );
+        }
+      }
+    }
+    this.free(cols, colsBytes);
+    this.free(ap, apBytes);
+    this.free(bp, bpBytes);
+    return out;
+  }
+
+  conv2dGradInput(dy: TensorInfo, w: TensorInfo, g: Conv2dGeometry): DataId {
+    const G = g.groups;
+    const cg = g.inChannels / G;
+    const og = g.outChannels / G;
+    const Q = cg * g.kernelHeight * g.kernelWidth;
+    const OW = g.outWidth;
+    const pixels = g.outHeight * OW;
+    const plane = g.inHeight * g.inWidth;
+    const dxSize = g.batch * g.inChannels * plane;
+    const dx = this.alloc(dxSize, 'float32');
+    const rows = WasmBackend.chunkRows(g, Q);
+    const colsBytes = Q * rows * OW * 4;
+    const apOne = this.k.packASize(Q, og);
+    const apBytes = apOne * G;
+    const bpBytes = this.k.packBSize(og, rows * OW);
+    const dcols = this.scratch(colsBytes);
+    const ap = this.scratch(apBytes);
+    const bp = this.scratch(bpBytes);
+    this.view(dx, 'float32', dxSize).fill(0);
+    const dyPtr = (dy.id as WasmData).ptr;
+    const wPtr = (w.id as WasmData).ptr;
+    // A(q, o) = w[o, q]: the group's filter read transposed, packed once.
+    for (let grp = 0; grp < G; grp++) this.k.packA(wPtr + grp * og * Q * 4, 1, Q, Q, og, ap + grp * apOne);
+    const args = this.im2colArgs(g, cg);
+    for (let nImg = 0; nImg < g.batch; nImg++) {
+      for (let grp = 0; grp < G; grp++) {
+        const dyg = dyPtr + (nImg * g.outChannels + grp * og) * pixels * 4;
+        const dxg = dx.ptr + (nImg * g.inChannels + grp * cg) * plane * 4;
+        for (let oy0 = 0; oy0 < g.outHeight; oy0 += rows) {
+          const oy1 = Math.min(g.outHeight, oy0 + rows);
+          const np = (oy1 - oy0) * OW;
+          // dcols[q, pix] = Σ_o w[o, q] · dy[n, grp·og + o, pix] for this chunk, then scattered back
+          // onto dx. dy's rows are a whole image apart; packing them measured faster than reading
+          // them in place.
+          this.k.packB(dyg + oy0 * OW * 4, pixels, 1, og, np, bp);
+          this.k.gemm(ap + grp * apOne, bp, PACKED_ROW, og * PACKED_ROW, dcols, np, Q, np, og, 0);
+          this.k.col2im(dcols, ...args, oy0, oy1, OW, dxg);
+        }
+      }
+    }
+    this.free(dcols, colsBytes);
+    this.free(ap, apBytes);
+    this.free(bp, bpBytes);
+    return dx;
+  }
+
+  conv2dGradFilter(x: TensorInfo, dy: TensorInfo, g: Conv2dGeometry): DataId {
+    const G = g.groups;
+    const cg = g.inChannels / G;
+    const og = g.outChannels / G;
+    const Q = cg * g.kernelHeight * g.kernelWidth;
+    const OW = g.outWidth;
+    const pixels = g.outHeight * OW;
+    const plane = g.inHeight * g.inWidth;
+    const dw = this.alloc(g.outChannels * Q, 'float32');
+    if (g.batch === 0 || pixels === 0) {
+      this.view(dw, 'float32', g.outChannels * Q).fill(0);
+      return dw;
+    }
+    // Computed transposed, dwT[q, o] = Σ_pix cols[q, pix] · dy[o, pix], so the big operand (cols)
+    // is packed as A along its contiguous rows and only dy (og × pixels) is gathered with a
+    // stride; dwT is transposed into dw once at the end.
+    const rows = WasmBackend.chunkRows(g, Q);
+    const colsBytes = Q * rows * OW * 4;
+    const apBytes = this.k.packASize(Q, rows * OW);
+    const bpBytes = this.k.packBSize(rows * OW, og);
+    const dwTBytes = G * Q * og * 4;
+    const cols = this.scratch(colsBytes);
+    const ap = this.scratch(apBytes);
+    const bp = this.scratch(bpBytes);
+    const dwT = this.scratch(dwTBytes);
+    const xPtr = (x.id as WasmData).ptr;
+    const dyPtr = (dy.id as WasmData).ptr;
+    const args = this.im2colArgs(g, cg);
+    for (let nImg = 0; nImg < g.batch; nImg++) {
+      for (let grp = 0; grp < G; grp++) {
+        const xg = xPtr + (nImg * g.inChannels + grp * cg) * plane * 4;
+        const dyg = dyPtr + (nImg * g.outChannels + grp * og) * pixels * 4;
+        for (let oy0 = 0; oy0 < g.outHeight; oy0 += rows) {
+          const oy1 = Math.min(g.outHeight, oy0 + rows);
+          const np = (oy1 - oy0) * OW;
+          this.k.im2col(xg, ...args, oy0, oy1, OW, cols);
+          this.k.packA(cols, np, 1, Q, np, ap);
+          this.k.packB(dyg + oy0 * OW * 4, 1, pixels, np, og, bp);
+          // The first chunk of the first image overwrites dwT, the rest accumulate.
+          const first = nImg === 0 && oy0 === 0;
+          this.k.gemm(
+            ap,
+            bp,
+            PACKED_ROW,
+            np * PACKED_ROW,
+            dwT + grp * Q * og * 4,
+            og,
+            Q,
+            og,
+            np,
+            first ? 0 : 1,
+          );
+        }
+      }
+    }
+    for (let grp = 0; grp < G; grp++)
+      this.k.transpose(dwT + grp * Q * og * 4, Q, og, dw.ptr + grp * og * Q * 4);
+    this.free(cols, colsBytes);
+    this.free(ap, apBytes);
+    this.free(bp, bpBytes);
+    this.free(dwT, dwTBytes);
+    return dw;
+  }
+
+  maxPool2d(x: TensorInfo, g: Pool2dGeometry): DataId {
+    return this.adopt(this.cpu.maxPool2d(this.info(x), g));
+  }
+  maxPool2dGrad(dy: TensorInfo, x: TensorInfo, g: Pool2dGeometry): DataId {
+    return this.adopt(this.cpu.maxPool2dGrad(this.info(dy), this.info(x), g));
+  }
+
+  // ---- indexing: x / src viewed as [outer, axisSize, inner]
+
+  indexSelect(x: TensorInfo, index: TensorInfo, axis: number): DataId {
+    const [outer, r, inner] = around(x.shape, axis);
+    const e = sizeOf(index.shape);
+    checkIndices('indexSelect', this.view(index.id, 'int32', e) as Int32Array, r);
+    if (x.dtype === 'bool') return this.adopt(this.cpu.indexSelect(this.info(x), this.info(index), axis));
+    const out = this.alloc(outer * e * inner, x.dtype);
+    this.k.indexSelect4((x.id as WasmData).ptr, outer, r, inner, (index.id as WasmData).ptr, e, out.ptr);
+    return out;
+  }
+
+  indexAdd(src: TensorInfo, index: TensorInfo, axis: number, dimSize: number): DataId {
+    const [outer, e, inner] = around(src.shape, axis);
+    checkIndices('indexAdd', this.view(index.id, 'int32', sizeOf(index.shape)) as Int32Array, dimSize);
+    if (src.dtype !== 'float32')
+      return this.adopt(this.cpu.indexAdd(this.info(src), this.info(index), axis, dimSize));
+    const out = this.alloc(outer * dimSize * inner, 'float32');
+    this.k.indexAddF32(
+      (src.id as WasmData).ptr,
+      outer,
+      e,
+      inner,
+      (index.id as WasmData).ptr,
+      dimSize,
+      out.ptr,
+    );
+    return out;
+  }
+
+  gather(x: TensorInfo, index: TensorInfo, axis: number): DataId {
+    return this.adopt(this.cpu.gather(this.info(x), this.info(index), axis));
+  }
+  scatterAdd(src: TensorInfo, index: TensorInfo, axis: number, outShape: Shape): DataId {
+    return this.adopt(this.cpu.scatterAdd(this.info(src), this.info(index), axis, outShape));
+  }
+  random(kind: 'uniform' | 'normal', size: number, key: readonly [number, number], stream: number): DataId {
+    return this.adopt(this.cpu.random(kind, size, key, stream));
+  }
+}
+
+/** Where WebAssembly SIMD is missing: the CPU backend's kernels and storage under the name 'wasm'. */
+export class WasmFallbackBackend extends CpuBackend {
+  override readonly name: string = 'wasm';
+}
+
+export interface WasmBackendOptions {
+  /** Initial memory in 64 KiB pages (default 256 = 16 MiB); it grows on demand. */
+  initialPages?: number;
+  /** Force the TypeScript fallback (for tests); by default SIMD support is detected. */
+  simd?: boolean;
+}
+
+/** Creates the backend: SIMD kernels where supported, else the TypeScript kernels (with one note). */
+export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
+  const simd = options.simd ?? wasmSimdSupported();
+  if (!simd) {
+    console.info(
+      "[erlangen] WebAssembly SIMD is not available; backend 'wasm' runs the TypeScript CPU kernels",
+    );
+    return new WasmFallbackBackend();
+  }
+  return WasmBackend.create(options.initialPages);
+}
+
+/**
+ * Registers the opt-in 'wasm' backend: `registerWasmBackend(); await setBackend('wasm')`. An explicit
+ * call rather than an import side effect, so applications that never use it drop the kernels
+ * (and their base64 module) when bundled, and `"sideEffects": false` stays true.
+ */
+export function registerWasmBackend(options: WasmBackendOptions = {}): void {
+  registerBackend('wasm', () => createWasmBackend(options));
+}
