@@ -37,6 +37,7 @@ export {
   type WasmBackendOptions,
   wasmSimdSupported,
 } from './backend/wasm/index.js';
+export { registerWebGPUBackend, type WebGPUBackendOptions } from './backend/webgpu/index.js';
 export { getBackend, listBackends, registerBackend, setBackend } from './backends.js';
 export * as data from './data/index.js';
 export type { DType, TypedArray } from './dtype.js';
