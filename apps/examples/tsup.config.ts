@@ -1,7 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { mnist: 'src/cli/mnist.ts' },
+  entry: {
+    mnist: 'src/cli/mnist.ts',
+    cora: 'src/cli/cora.ts',
+    mutag: 'src/cli/mutag.ts',
+    'graph-readme': 'src/graph/readme-gcn.ts',
+    'grid-p4': 'src/grid-p4-equivariance.ts',
+    'grid-rotmnist-quick': 'src/grid-rotmnist-quick.ts',
+  },
   format: ['esm'],
   clean: true,
   target: 'node20',

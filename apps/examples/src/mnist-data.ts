@@ -27,7 +27,14 @@ function digitFile(digit: number): string {
   return join(root, 'src', 'digits', `${digit}.json`);
 }
 
-export function loadMnistDigits(trainFraction = 0.8): { train: DigitSplit; test: DigitSplit } {
+/**
+ * Loads the digits onto the active backend. `limitPerClass` keeps only the first that many digits of
+ * each class (before the split), for quick runs on slow backends; the split stays balanced.
+ */
+export function loadMnistDigits(
+  trainFraction = 0.8,
+  limitPerClass = Number.POSITIVE_INFINITY,
+): { train: DigitSplit; test: DigitSplit } {
   const pixels = IMAGE_SIZE * IMAGE_SIZE;
   const parts = {
     train: { x: [] as Float32Array[], y: [] as number[] },
@@ -35,7 +42,7 @@ export function loadMnistDigits(trainFraction = 0.8): { train: DigitSplit; test:
   };
   for (let digit = 0; digit < 10; digit++) {
     const raw = (JSON.parse(readFileSync(digitFile(digit), 'utf8')) as { data: number[] }).data;
-    const count = Math.floor(raw.length / pixels);
+    const count = Math.min(Math.floor(raw.length / pixels), limitPerClass);
     const nTrain = Math.round(count * trainFraction);
     for (let i = 0; i < count; i++) {
       const part = i < nTrain ? parts.train : parts.test;

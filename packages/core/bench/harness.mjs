@@ -15,7 +15,7 @@ import { runInNewContext } from 'node:vm';
 
 // Exposes V8's gc() without requiring `node --expose-gc`, so `npm run bench` stays a plain `node`.
 setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc');
+export const collectGarbage = runInNewContext('gc');
 
 function timeOnce(fn) {
   collectGarbage();
@@ -27,6 +27,18 @@ function timeOnce(fn) {
 /** A side slower than this many budgets per row gets only `FLOOR_RUNS` samples (tfjs conv2d backward: ~40 s a run). */
 const SLOW_BUDGETS = 20;
 const FLOOR_RUNS = 3;
+
+/**
+ * The stopping rule of an interleaved comparison (also bench/webgpu-lib.mjs's): `done(name)` once
+ * that side has `maxRuns` samples, or `minRuns` and `budgetMs` of measured time (`spent`), or only
+ * `FLOOR_RUNS` when it is slower than `slowBudgets` budgets.
+ */
+export function samplingDone(samples, spent, { minRuns, maxRuns, budgetMs }, slowBudgets = SLOW_BUDGETS) {
+  return (n) =>
+    samples[n].length >= maxRuns ||
+    (samples[n].length >= minRuns && spent[n] >= budgetMs) ||
+    (samples[n].length >= FLOOR_RUNS && spent[n] >= slowBudgets * budgetMs);
+}
 
 /**
  * Runs each implementation until it has `minRuns` samples and `budgetMs` of measured time (or
@@ -42,10 +54,7 @@ export function compare(impls, { warmupRuns, minRuns, maxRuns, budgetMs }) {
   }
   const samples = Object.fromEntries(names.map((n) => [n, []]));
   const spent = Object.fromEntries(names.map((n) => [n, 0]));
-  const done = (n) =>
-    samples[n].length >= maxRuns ||
-    (samples[n].length >= minRuns && spent[n] >= budgetMs) ||
-    (samples[n].length >= FLOOR_RUNS && spent[n] >= SLOW_BUDGETS * budgetMs);
+  const done = samplingDone(samples, spent, { minRuns, maxRuns, budgetMs });
   for (let round = 0; !names.every(done); round++) {
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {

@@ -8,8 +8,8 @@
  * the throughput column.
  */
 
-/** Deterministic inputs: uniform in [-1, 1) from a small xorshift generator. */
-function values(n, seed) {
+/** Deterministic inputs: uniform in [-1, 1) from a small xorshift generator (the GPU rows use them too). */
+export function values(n, seed) {
   const out = new Float32Array(n);
   let s = (seed * 2654435761) >>> 0 || 1;
   for (let i = 0; i < n; i++) {
@@ -21,10 +21,10 @@ function values(n, seed) {
   return out;
 }
 
-const prod = (shape) => shape.reduce((a, b) => a * b, 1);
+export const prod = (shape) => shape.reduce((a, b) => a * b, 1);
 
-/** Both sides' versions of one input. */
-function input(E, tf, shape, seed) {
+/** Both sides' versions of one input (on whatever backends E and tf are set to). */
+export function input(E, tf, shape, seed) {
   const v = values(prod(shape), seed);
   return { e: E.tensor(v, shape), t: tf.tensor(v, shape) };
 }
@@ -55,7 +55,7 @@ function simpleRow(id, group, description, measure, make) {
     description,
     ...measure,
     setup(E, tf) {
-      const { fe, ft, inputs, toNchw } = make(E, tf);
+      const { erlangen: fe, tfjs: ft, inputs, toNchw } = make(E, tf);
       return {
         erlangen: erlangenRun(E, fe),
         tfjs: tfjsRun(tf, ft),
@@ -71,19 +71,28 @@ function simpleRow(id, group, description, measure, make) {
   };
 }
 
+/** An [n, n] @ [n, n] product's inputs and both runs (also the GPU benchmark's matmul rows). */
+export const matmulSetup = (n) => (E, tf) => {
+  const a = input(E, tf, [n, n], 1);
+  const b = input(E, tf, [n, n], 2);
+  return { inputs: [a, b], erlangen: () => E.matmul(a.e, b.e), tfjs: () => tf.matMul(a.t, b.t) };
+};
+
 function matmulRow(n) {
-  return simpleRow(`matmul-${n}`, 'matmul', `[${n}, ${n}] @ [${n}, ${n}]`, { flops: 2 * n ** 3 }, (E, tf) => {
-    const a = input(E, tf, [n, n], 1);
-    const b = input(E, tf, [n, n], 2);
-    return { inputs: [a, b], fe: () => E.matmul(a.e, b.e), ft: () => tf.matMul(a.t, b.t) };
-  });
+  return simpleRow(
+    `matmul-${n}`,
+    'matmul',
+    `[${n}, ${n}] @ [${n}, ${n}]`,
+    { flops: 2 * n ** 3 },
+    matmulSetup(n),
+  );
 }
 
 // conv2d: batch 16, 32 → 32 channels, 28 × 28, 3 × 3 kernel, stride 1, zero padding 1 ('same').
 // Each library in its native layout: Erlangen NCHW with [out, in, kh, kw] filters, tfjs NHWC with
 // [kh, kw, in, out] filters. Same values, same arithmetic.
 const CONV = { n: 16, c: 32, o: 32, h: 28, w: 28, k: 3 };
-const CONV_FLOPS = 2 * CONV.n * CONV.o * CONV.h * CONV.w * CONV.c * CONV.k * CONV.k;
+export const CONV_FLOPS = 2 * CONV.n * CONV.o * CONV.h * CONV.w * CONV.c * CONV.k * CONV.k;
 
 function convInputs(E, tf) {
   const x = input(E, tf, [CONV.n, CONV.c, CONV.h, CONV.w], 3);
@@ -97,37 +106,45 @@ function convInputs(E, tf) {
   return { x, w };
 }
 
-const convDesc = `x [${CONV.n}, ${CONV.c}, ${CONV.h}, ${CONV.w}], w [${CONV.o}, ${CONV.c}, ${CONV.k}, ${CONV.k}], pad 1`;
+export const convDesc = `x [${CONV.n}, ${CONV.c}, ${CONV.h}, ${CONV.w}], w [${CONV.o}, ${CONV.c}, ${CONV.k}, ${CONV.k}], pad 1`;
 
-const conv2dRow = simpleRow('conv2d', 'conv2d', convDesc, { flops: CONV_FLOPS }, (E, tf) => {
+/** The conv2d row's inputs and both runs (also the GPU benchmark's conv2d row). */
+export function conv2dSetup(E, tf) {
   const { x, w } = convInputs(E, tf);
   return {
     inputs: [x, w],
-    fe: () => E.conv2d(x.e, w.e, null, { padding: 1 }),
-    ft: () => tf.conv2d(x.t, w.t, 1, 'same'),
+    erlangen: () => E.conv2d(x.e, w.e, null, { padding: 1 }),
+    tfjs: () => tf.conv2d(x.t, w.t, 1, 'same'),
     toNchw: (t) => tf.transpose(t, [0, 3, 1, 2]),
   };
-});
+}
+
+const conv2dRow = simpleRow('conv2d', 'conv2d', convDesc, { flops: CONV_FLOPS }, conv2dSetup);
 
 // Backward: gradients of sum(conv2d(x, w)) with respect to x and w, forward pass included, as a
 // training step computes them: forward + input gradient + filter gradient ≈ 3 × forward FLOPs.
+export const conv2dBackwardDesc = `d sum(conv2d) / d(x, w), forward included; ${convDesc}`;
+
+/** The conv2d-backward row's inputs and both runs (also the GPU benchmark's). */
+export function conv2dBackwardSetup(E, tf) {
+  const { x, w } = convInputs(E, tf);
+  const ge = E.grad((a, b) => E.conv2d(a, b, null, { padding: 1 }).sum());
+  const gt = tf.grads((a, b) => tf.sum(tf.conv2d(a, b, 1, 'same')));
+  return {
+    inputs: [x, w],
+    erlangen: () => ge(x.e, w.e),
+    tfjs: () => gt([x.t, w.t]),
+    // Bring tfjs's NHWC input gradient and HWIO filter gradient to Erlangen's layouts.
+    toNchw: (t, k) => tf.transpose(t, k === 0 ? [0, 3, 1, 2] : [3, 2, 0, 1]),
+  };
+}
+
 const conv2dBackwardRow = simpleRow(
   'conv2d-backward',
   'conv2d',
-  `d sum(conv2d) / d(x, w), forward included; ${convDesc}`,
+  conv2dBackwardDesc,
   { flops: 3 * CONV_FLOPS },
-  (E, tf) => {
-    const { x, w } = convInputs(E, tf);
-    const ge = E.grad((a, b) => E.conv2d(a, b, null, { padding: 1 }).sum());
-    const gt = tf.grads((a, b) => tf.sum(tf.conv2d(a, b, 1, 'same')));
-    return {
-      inputs: [x, w],
-      fe: () => ge(x.e, w.e),
-      ft: () => gt([x.t, w.t]),
-      // Bring tfjs's NHWC input gradient and HWIO filter gradient to Erlangen's layouts.
-      toNchw: (t, k) => tf.transpose(t, k === 0 ? [0, 3, 1, 2] : [3, 2, 0, 1]),
-    };
-  },
+  conv2dBackwardSetup,
 );
 
 const M = 1000;
@@ -141,7 +158,7 @@ const addRow = simpleRow(
   (E, tf) => {
     const a = input(E, tf, [M * M], 5);
     const b = input(E, tf, [M * M], 6);
-    return { inputs: [a, b], fe: () => E.add(a.e, b.e), ft: () => tf.add(a.t, b.t) };
+    return { inputs: [a, b], erlangen: () => E.add(a.e, b.e), tfjs: () => tf.add(a.t, b.t) };
   },
 );
 
@@ -153,7 +170,7 @@ const addBroadcastRow = simpleRow(
   (E, tf) => {
     const a = input(E, tf, [M, M], 7);
     const b = input(E, tf, [M], 8);
-    return { inputs: [a, b], fe: () => E.add(a.e, b.e), ft: () => tf.add(a.t, b.t) };
+    return { inputs: [a, b], erlangen: () => E.add(a.e, b.e), tfjs: () => tf.add(a.t, b.t) };
   },
 );
 
@@ -164,7 +181,7 @@ const sumRow = simpleRow(
   { bytes: (M * M + M) * F32 },
   (E, tf) => {
     const a = input(E, tf, [M, M], 9);
-    return { inputs: [a], fe: () => E.sum(a.e, -1), ft: () => tf.sum(a.t, -1) };
+    return { inputs: [a], erlangen: () => E.sum(a.e, -1), tfjs: () => tf.sum(a.t, -1) };
   },
 );
 
@@ -175,7 +192,7 @@ const softmaxRow = simpleRow(
   { bytes: 2 * M * M * F32 },
   (E, tf) => {
     const a = input(E, tf, [M, M], 10);
-    return { inputs: [a], fe: () => E.softmax(a.e, -1), ft: () => tf.softmax(a.t, -1) };
+    return { inputs: [a], erlangen: () => E.softmax(a.e, -1), tfjs: () => tf.softmax(a.t, -1) };
   },
 );
 

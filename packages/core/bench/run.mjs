@@ -13,7 +13,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { compare } from './harness.mjs';
 import { loadErlangen, loadTfjs, versions } from './libs.mjs';
-import { progressLine, table, writeResults } from './report.mjs';
+import { progressLine, rowInfo, table, writeResults } from './report.mjs';
 import { maxRelDiff, ROWS, selectRows } from './rows.mjs';
 
 const USAGE = `usage: node bench/run.mjs [options]
@@ -21,6 +21,8 @@ const USAGE = `usage: node bench/run.mjs [options]
   --rows LIST        comma-separated groups or ids: ${[...new Set(ROWS.flatMap((r) => [r.group, r.id]))].join(', ')}
   --budget SECONDS   measured time per implementation per row (default 1, quick 0.25)
   --no-write         print only; do not write bench/results
+  --backend cpu|wasm|webgpu  cpu (default): this table; wasm: bench/wasm.mjs (Erlangen wasm vs
+                     tfjs-backend-wasm); webgpu: bench/webgpu.mjs (Erlangen webgpu vs tfjs-backend-webgpu)
   -h, --help`;
 
 function options() {
@@ -30,6 +32,7 @@ function options() {
       rows: { type: 'string' },
       budget: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
+      backend: { type: 'string', default: 'cpu' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -50,6 +53,17 @@ function options() {
 }
 
 async function main() {
+  // `--backend wasm`: the WebAssembly backend's table (Erlangen wasm vs tfjs-backend-wasm vs
+  // Erlangen cpu), a script of its own that reads the same options from process.argv.
+  const backendAt = process.argv.indexOf('--backend');
+  const backend = backendAt >= 0 ? process.argv[backendAt + 1] : 'cpu';
+  // `--backend webgpu`: bench/webgpu.mjs (Erlangen webgpu vs tfjs-backend-webgpu), likewise.
+  const scripts = { wasm: './wasm.mjs', webgpu: './webgpu.mjs' };
+  if (scripts[backend]) {
+    await import(scripts[backend]);
+    return;
+  }
+  if (backend !== 'cpu') throw new Error(`--backend expects cpu, wasm or webgpu, got ${backend}`);
   const opts = options();
   const [E, tf, libVersions] = await Promise.all([loadErlangen(), loadTfjs(), versions()]);
   await E.setBackend('cpu');
@@ -66,11 +80,7 @@ async function main() {
       const diff = maxRelDiff(bench.outputs());
       const stats = compare({ erlangen: bench.erlangen, tfjs: bench.tfjs }, opts.timing);
       const r = {
-        id: row.id,
-        group: row.group,
-        description: row.description,
-        flops: row.flops ?? null,
-        bytes: row.bytes ?? null,
+        ...rowInfo(row),
         erlangen: stats.erlangen,
         tfjs: stats.tfjs,
         ratio: stats.tfjs.medianMs / stats.erlangen.medianMs,

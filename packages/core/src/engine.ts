@@ -1,4 +1,4 @@
-import { CpuBackend } from './backend/cpu/index.js';
+import { createCpuBackend } from './backend/cpu-backend.js';
 import type { Backend, DataId } from './backend/kernels.js';
 import { bytesPerElement } from './dtype.js';
 import { ErlangenError } from './errors.js';
@@ -30,8 +30,9 @@ class Engine {
   gradEnabled = true;
   debugLeaks = false;
   constructor() {
-    // The CPU backend is always there; other backends register themselves when their package loads.
-    this.registerBackend('cpu', () => new CpuBackend());
+    // The CPU backend is always there (WebAssembly SIMD kernels where supported, else TypeScript:
+    // backend/cpu-backend.ts); other backends register themselves when their package loads.
+    this.registerBackend('cpu', () => createCpuBackend());
   }
 
   private readonly finalizer = new FinalizationRegistry<Held>((held) => {
@@ -41,6 +42,11 @@ class Engine {
 
   registerBackend(name: string, factory: () => Backend | Promise<Backend>): void {
     this.factories.set(name, factory);
+  }
+
+  /** Whether the backend `name` has been created (its factory has run). */
+  hasInstance(name: string): boolean {
+    return this.instances.has(name);
   }
 
   backendNames(): string[] {

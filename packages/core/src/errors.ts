@@ -38,3 +38,25 @@ export function describeValue(x: unknown): string {
   if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
   return typeof x;
 }
+
+/**
+ * Argument checks shared by core and the domain packages (graph, grid): each returns `v` narrowed
+ * to a number or throws the `argError` message above.
+ */
+export function checkPositiveInt(op: string, arg: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    argError(op, arg, 'a positive integer', String(v));
+  return v;
+}
+
+export function checkNonNegativeInt(op: string, arg: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+    argError(op, arg, 'a non-negative integer', String(v));
+  return v;
+}
+
+/** A dropout-style probability: p in [0, 1). */
+export function checkProbability(op: string, arg: string, v: unknown): number {
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) argError(op, arg, 'a probability in [0, 1)', String(v));
+  return v;
+}

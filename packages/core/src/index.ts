@@ -15,6 +15,17 @@ export {
   valueAndGrad,
 } from './autograd.js';
 export { CpuBackend } from './backend/cpu/index.js';
+// The default 'cpu' backend runs the WebAssembly SIMD kernels (multi-threaded) where supported;
+// `registerCpuBackend({ kernels: 'typescript' })` selects the pure TypeScript kernels.
+export { type CpuBackendOptions, createCpuBackend, registerCpuBackend } from './backend/cpu-backend.js';
+// WebGL2/WebGL through gpu.js, for browsers without WebGPU: `registerGpuJsBackend(); await setBackend('gpujs')`.
+export {
+  createGpuJsBackend,
+  GpuJsBackend,
+  type GpuJsBackendOptions,
+  type GpuJsMode,
+  registerGpuJsBackend,
+} from './backend/gpujs/index.js';
 export type {
   ArgReduceOp,
   Backend,
@@ -28,13 +39,13 @@ export type {
   UnaryOp,
 } from './backend/kernels.js';
 export { PRIMITIVE_KERNELS } from './backend/kernels.js';
-// The opt-in WebAssembly SIMD backend: `registerWasmBackend(); await setBackend('wasm')`. An explicit
-// call, not a side-effect import, so bundles that never use it drop the kernels.
+// The same kernels under the name 'wasm': `registerWasmBackend(); await setBackend('wasm')`.
 export {
   createWasmBackend,
   registerWasmBackend,
   WasmBackend,
   type WasmBackendOptions,
+  wasmRelaxedSimdSupported,
   wasmSimdSupported,
 } from './backend/wasm/index.js';
 export { registerWebGPUBackend, type WebGPUBackendOptions } from './backend/webgpu/index.js';
@@ -42,7 +53,15 @@ export { getBackend, listBackends, registerBackend, setBackend } from './backend
 export * as data from './data/index.js';
 export type { DType, TypedArray } from './dtype.js';
 export { memory } from './engine.js';
-export { ErlangenError } from './errors.js';
+// Argument checks in core's error format, for packages built on core (graph, grid).
+export {
+  argError,
+  checkNonNegativeInt,
+  checkPositiveInt,
+  checkProbability,
+  ErlangenError,
+  fmtShape,
+} from './errors.js';
 export * from './io/index.js';
 export { dispose, keep, tidy } from './memory.js';
 export * as nn from './nn/index.js';

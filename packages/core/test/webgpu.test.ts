@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createWebGPUBackend, type WebGPUBackend } from '../src/backend/webgpu/index.js';
+import { createWebGPUBackend } from '../src/backend/webgpu/index.js';
 import * as ops from '../src/index.js';
 import {
   arange,
@@ -13,84 +13,32 @@ import {
   indexAdd,
   indexSelect,
   maxPool2d,
-  nn,
   pad,
   rand,
   randn,
   registerBackend,
-  registerWebGPUBackend,
   scatterAdd,
   setBackend,
   type Tensor,
-  type TypedArray,
   tensor,
   toBackendAsync,
   where,
 } from '../src/index.js';
+import { trainingGradientsParity } from './parity-helpers.js';
+import { compareArrays as compare, randomTensors, setUpWebGPU, type Tol } from './webgpu-setup.js';
 
 // Parity of the 'webgpu' backend with the CPU reference: every primitive kernel through the public
 // ops, on random inputs whose sizes are not multiples of the tile sizes. Without an adapter the suite
 // is skipped with the reason, except under CI=true, where a missing adapter fails the run.
 
-registerWebGPUBackend();
-let unavailable: string | null = null;
-let backend: WebGPUBackend | null = null;
-try {
-  backend = (await setBackend('webgpu')) as WebGPUBackend;
-} catch (e) {
-  unavailable = (e as Error).message;
-} finally {
-  await setBackend('cpu');
-}
-const requireGpu = process.env.CI === 'true';
-if (unavailable && !requireGpu) console.warn(`webgpu tests skipped: ${unavailable}`);
-
-/** Deterministic uniform [lo, hi) values (mulberry32). */
-function values(size: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * (hi - lo);
-  }
-  return out;
-}
-let seed = 1;
-const randT = (shape: number[], lo = -1, hi = 1) =>
-  tensor(
-    values(
-      shape.reduce((p, c) => p * c, 1),
-      seed++,
-      lo,
-      hi,
-    ),
-    shape,
-  );
+const { backend, unavailable, skip } = await setUpWebGPU();
+const randT = randomTensors(1);
 const ints = (shape: number[], lo: number, hi: number) => cast(ops.floor(randT(shape, lo, hi)), 'int32');
 let target = 'webgpu';
 const gpu = (t: Tensor) => t.to(target);
 
-type Tol = 'exact' | { rtol: number; atol: number };
 const MM: Tol = { rtol: 1e-4, atol: 1e-5 };
 const FN: Tol = { rtol: 2e-5, atol: 2e-6 };
-
-function compare(actual: TypedArray, expected: TypedArray, tol: Tol, what: string): void {
-  expect(actual.constructor).toBe(expected.constructor);
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const e = expected[i]!;
-    const a = actual[i]!;
-    if (Number.isNaN(e) || Number.isNaN(a)) {
-      if (Number.isNaN(e) !== Number.isNaN(a)) expect.fail(`${what}[${i}]: webgpu ${a}, cpu ${e}`);
-      continue;
-    }
-    const ok = tol === 'exact' ? a === e : a === e || Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e);
-    if (!ok) expect.fail(`${what}[${i}]: webgpu ${a}, cpu ${e}`);
-  }
-}
 
 /** Runs `f` on CPU inputs and on their webgpu copies and compares the results. */
 async function parity(what: string, f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], tol: Tol = 'exact') {
@@ -118,7 +66,8 @@ async function parityCreate(what: string, f: () => Tensor, tol: Tol = 'exact') {
   compare(await g.data(), await c.data(), tol, what);
 }
 
-describe.skipIf(unavailable !== null && !requireGpu)('webgpu backend', () => {
+// Generous per-test timeouts: lavapipe compiles each pipeline on the CPU, slow on a loaded machine.
+describe.skipIf(skip)('webgpu backend', { timeout: 60_000 }, () => {
   afterAll(async () => {
     await setBackend('cpu');
     // Dawn's worker threads must stop before the process exits, or lavapipe aborts at exit.
@@ -247,6 +196,9 @@ describe.skipIf(unavailable !== null && !requireGpu)('webgpu backend', () => {
       logicalNot: ops.logicalNot,
     };
     for (const [name, f] of Object.entries(intUnary)) await parity(`${name} int`, f, [i]);
+    // Lengths divisible by 4 take the vec4 kernel (four elements per thread).
+    const widen = (t: Tensor) => concat([t, t.flip(0), t.neg(), t.mul(0.5)]);
+    for (const [name, f, input] of fns) await parity(`${name} vec4`, f, [widen(input)], FN);
     await parity('relu NaN', (t) => t.relu(), [tensor([Number.NaN, -1, 2])]);
   });
 
@@ -295,6 +247,26 @@ describe.skipIf(unavailable !== null && !requireGpu)('webgpu backend', () => {
       randT([6, 7]),
       randT([7]),
     ]);
+    // Fast paths: whole operands and rows of length % 4 == 0 (vec4), and operands whose
+    // non-broadcast axes are one contiguous block (read at (i / p) % q), for every op.
+    const shapes: [string, number[], number[]][] = [
+      ['vec4 same shape', [6, 20], [6, 20]],
+      ['vec4 bias row', [7, 3, 12], [12]],
+      ['vec4 row both sides', [3, 1, 8], [5, 8]],
+      ['periodic middle axis', [3, 4, 5], [4, 1]],
+      ['periodic column', [7, 5], [7, 1]],
+      ['periodic scalar', [9, 4], [1]],
+      ['periodic odd row', [4, 7], [7]],
+    ];
+    for (const [what, sa, sb] of shapes) {
+      const x = randT(sa, -3, 3);
+      const y = randT(sb, -3, 3);
+      for (const [op, f] of Object.entries(binaryOps)) {
+        await parity(`${op} ${what}`, (p, q) => f(p, op === 'pow' ? ops.round(q) : q), [x, y], FN);
+        await parity(`${op} ${what} swapped`, (p, q) => f(q, op === 'pow' ? ops.round(p) : p), [x, y], FN);
+      }
+      await parity(`int add ${what}`, (p, q) => ops.add(p, q), [ints(sa, -9, 9), ints(sb, -9, 9)]);
+    }
     const nan = tensor([Number.NaN, 1, -2, Number.NaN]);
     await parity('maximum/minimum NaN', (x, y) => ops.maximum(x, y).add(ops.minimum(x, y)), [
       nan,
@@ -310,6 +282,15 @@ describe.skipIf(unavailable !== null && !requireGpu)('webgpu backend', () => {
 
   it('where with broadcasting', async () => {
     await parity('where', (c, a, b) => where(c.gt(0), a, b), [randT([3, 1, 5]), randT([4, 5]), randT([1])]);
+    await parity('where periodic (same shape and scalar)', (c, a) => where(c.gt(0), a, 0.5), [
+      randT([5, 7]),
+      randT([5, 7]),
+    ]);
+    await parity('where periodic (rows and columns)', (c, a, b) => where(c.gt(0), a, b), [
+      randT([4, 1, 6]),
+      randT([3, 6]),
+      randT([4, 3, 1]),
+    ]);
     await parity('where int', (c, a, b) => where(c.gt(0), a, b), [
       randT([7]),
       ints([7], -5, 5),
@@ -325,6 +306,10 @@ describe.skipIf(unavailable !== null && !requireGpu)('webgpu backend', () => {
       await parity(`${op} axes 0,2`, (t) => f(t, [0, 2]), [x], MM);
       await parity(`${op} all`, (t) => f(t), [x.slice([[0, 1]])], MM);
     }
+    // Non-contiguous axes reduce run by run, last run first: [2, 3] then [0]; [4], [2], [0].
+    await parity('sum axes 0,2,3 (bias gradient)', (t) => ops.sum(t, [0, 2, 3]), [randT([3, 4, 5, 6])], MM);
+    await parity('max axes 0,2,4', (t) => ops.max(t, [0, 2, 4]), [randT([2, 3, 4, 5, 3])]);
+    await parity('prod axes 0,2', (t) => ops.prod(t, [0, 2]), [randT([3, 4, 5], 0.9, 1.1)], MM);
     // Long rows with few outputs take the workgroup-tree kernel.
     const long = randT([2, 3001, 3]);
     await parity('sum long rows', (t) => t.sum(1), [long], MM);
@@ -400,6 +385,8 @@ describe.skipIf(unavailable !== null && !requireGpu)('webgpu backend', () => {
         },
       },
       { x: [3, 1, 5, 5], w: [2, 1, 1, 1], opts: {} },
+      // Several blocks of 4 channels per group, partial last blocks (9 = 4 + 4 + 1 outputs, 5 inputs).
+      { x: [2, 15, 8, 9], w: [27, 5, 3, 3], opts: { padding: 1, groups: 3 } },
     ];
     for (const c of cases) {
       const x = randT(c.x);
@@ -419,7 +406,13 @@ describe.skipIf(unavailable !== null && !requireGpu)('webgpu backend', () => {
       compare(gw!, cw!, MM, 'conv2dGradFilter');
     }
     const x = randT([2, 3, 9, 8]);
-    for (const opts of [{}, { stride: 1, padding: 1 }, { stride: 2, padding: 1, dilation: 2 }]) {
+    // {} and { padding: 1 } (stride = kernel) take the disjoint-window gradient kernel.
+    for (const opts of [
+      {},
+      { padding: 1 },
+      { stride: 1, padding: 1 },
+      { stride: 2, padding: 1, dilation: 2 },
+    ]) {
       await parity(`maxPool2d ${JSON.stringify(opts)}`, (t) => maxPool2d(t, 3, opts), [x]);
       const grad = async (t: Tensor) => {
         t.requiresGrad = true;
@@ -429,6 +422,20 @@ describe.skipIf(unavailable !== null && !requireGpu)('webgpu backend', () => {
       const xg = gpu(x);
       compare(await grad(xg), await grad(x.clone()), 'exact', 'maxPool2dGrad');
     }
+    // 2×2 windows with ties and a NaN; the last row and column belong to no window (gradient 0).
+    const tied = tensor(
+      [1, 1, 2, 0, 5, Number.NaN, 3, 3, 3, 3, 0, 1, 2, 2, 7, 7, 2, 4, 1, 1, 9],
+      [1, 1, 3, 7],
+    );
+    const tiedGrad = async (t: Tensor) => {
+      t.requiresGrad = true;
+      maxPool2d(t, 2)
+        .mul(tensor([1, 2, 3]).to(t.backend.name))
+        .sum()
+        .backward();
+      return t.grad!.data();
+    };
+    compare(await tiedGrad(gpu(tied)), await tiedGrad(tied.clone()), 'exact', 'maxPool2dGrad 2x2 ties/NaN');
     await parity('maxPool2d NaN', (t) => maxPool2d(t, 2), [
       tensor([1, Number.NaN, 3, 4, 5, 6, 7, 8], [1, 1, 2, 4]),
     ]);
@@ -469,53 +476,8 @@ describe.skipIf(unavailable !== null && !requireGpu)('webgpu backend', () => {
     expect(third!.length).toBe(3);
   });
 
-  it('gradients of a small MLP and a small conv net match the CPU', async () => {
-    const gw = new Generator(7);
-    const mlp = [
-      randn([13, 32], { generator: gw }).mul(0.3),
-      randn([32], { generator: gw }).mul(0.1),
-      randn([32, 5], { generator: gw }).mul(0.3),
-      randn([5], { generator: gw }).mul(0.1),
-    ];
-    const xIn = randT([21, 13]);
-    const target = tensor(Int32Array.from(Array.from({ length: 21 }, (_, i) => i % 5)), [21]);
-    const runMlp = async (params: Tensor[], x: Tensor, t: Tensor) => {
-      for (const p of params) p.requiresGrad = true;
-      const [w1, b1, w2, b2] = params as [Tensor, Tensor, Tensor, Tensor];
-      const h = x.matmul(w1).add(b1).relu();
-      const loss = nn.functional.crossEntropy(h.matmul(w2).add(b2), t);
-      loss.backward();
-      return [await loss.data(), ...(await Promise.all(params.map((p) => p.grad!.data())))];
-    };
-    const c = await runMlp(
-      mlp.map((p) => p.clone()),
-      xIn,
-      target,
-    );
-    const g = await runMlp(mlp.map(gpu), gpu(xIn), gpu(target));
-    for (const [k, v] of c.entries()) compare(g[k]!, v, MM, `mlp grad ${k}`);
-
-    const conv = [
-      randn([4, 2, 3, 3], { generator: gw }).mul(0.3),
-      randn([4 * 3 * 3, 3], { generator: gw }).mul(0.2),
-    ];
-    const img = randT([3, 2, 7, 7]);
-    const runConv = async (params: Tensor[], x: Tensor) => {
-      for (const p of params) p.requiresGrad = true;
-      const [k, w] = params as [Tensor, Tensor];
-      const h = maxPool2d(conv2d(x, k, null, { padding: 1 }).tanh(), 2);
-      const out = h.reshape([3, 36]).matmul(w);
-      const loss = out.sub(0.5).square().mean();
-      loss.backward();
-      return [await loss.data(), ...(await Promise.all(params.map((p) => p.grad!.data())))];
-    };
-    const cc = await runConv(
-      conv.map((p) => p.clone()),
-      img,
-    );
-    const gc = await runConv(conv.map(gpu), gpu(img));
-    for (const [k, v] of cc.entries()) compare(gc[k]!, v, MM, `conv net grad ${k}`);
-  });
+  it('gradients of a small MLP and a small conv net match the CPU', () =>
+    trainingGradientsParity(randT, gpu, compare, MM));
 
   it('reports out-of-range sizes and unusable reads clearly', async () => {
     const b = backend!;
@@ -558,6 +520,48 @@ describe.skipIf(unavailable !== null && !requireGpu)('webgpu backend', () => {
       target = 'webgpu';
       small.destroy();
     }
+  });
+
+  it('matmul with 128×128 tiles (forced): partial tiles, transposes, batch broadcast, chunked grid', async () => {
+    const wide = await createWebGPUBackend({ matmulTile: 128, maxWorkgroupsPerDimension: 3 });
+    registerBackend('webgpu-tile-128', () => wide);
+    await setBackend('webgpu-tile-128');
+    await setBackend('cpu');
+    target = 'webgpu-tile-128';
+    try {
+      await parity('mm128 1x1', (a, c) => a.matmul(c), [randT([1, 1]), randT([1, 1])], MM);
+      await parity('mm128 520x45 @ 45x260', (a, c) => a.matmul(c), [randT([520, 45]), randT([45, 260])], MM);
+      await parity(
+        'mm128 batch broadcast',
+        (a, c) => a.matmul(c),
+        [randT([5, 130, 70]), randT([1, 70, 129])],
+        MM,
+      );
+      for (const [ta, tb] of [
+        [true, false],
+        [false, true],
+        [true, true],
+      ] as const) {
+        const a = ta ? randT([2, 37, 140]) : randT([2, 140, 37]);
+        const b = tb ? randT([2, 131, 37]) : randT([2, 37, 131]);
+        await parity(
+          `mm128 transA=${ta} transB=${tb}`,
+          (x, y) => bmm(x, y, { transA: ta, transB: tb }),
+          [a, b],
+          MM,
+        );
+      }
+    } finally {
+      target = 'webgpu';
+      wide.destroy();
+    }
+    // The automatic choice takes 128×128 tiles from 256 of them on: 16 batches of 520×520.
+    await parity(
+      'mm auto 128 tiles',
+      (a, c) => a.matmul(c),
+      [randT([16, 520, 24]), randT([16, 24, 520])],
+      MM,
+    );
   });
 
   it('a lost device fails the next op and pending reads with a clear error, never hangs', async () => {

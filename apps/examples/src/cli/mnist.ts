@@ -1,4 +1,4 @@
-import { getBackend } from '@erlangen/core';
+import { registerWebGPUBackend, setBackend } from '@erlangen/core';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { trainMnistCnn } from '../mnist-train.js';
@@ -12,11 +12,13 @@ const program = new Command()
   .option('-b, --batch-size <n>', 'mini-batch size', (v) => Number.parseInt(v, 10), 32)
   .option('--lr <x>', 'Adam learning rate', Number.parseFloat, 3e-3)
   .option('-s, --seed <n>', 'random seed (weights and shuffling)', (v) => Number.parseInt(v, 10), 0)
+  .option('--backend <name>', "backend to train on: 'cpu' or 'webgpu'", 'cpu')
   .parse();
 
-const opts = program.opts<{ epochs: number; batchSize: number; lr: number; seed: number }>();
+const opts = program.opts<{ epochs: number; batchSize: number; lr: number; seed: number; backend: string }>();
+if (opts.backend === 'webgpu') registerWebGPUBackend();
 console.log(
-  `Erlangen · small CNN on MNIST digits (backend: ${getBackend()}, ${opts.epochs} epochs, batch ${opts.batchSize})`,
+  `Erlangen · small CNN on MNIST digits (backend: ${opts.backend}, ${opts.epochs} epochs, batch ${opts.batchSize})`,
 );
 
 const bar = new SingleBar({
@@ -26,7 +28,8 @@ const bar = new SingleBar({
 });
 let started = -1;
 const t0 = performance.now();
-const result = trainMnistCnn({
+const result = await trainMnistCnn({
+  backend: opts.backend,
   epochs: opts.epochs,
   batchSize: opts.batchSize,
   learningRate: opts.lr,
@@ -50,3 +53,9 @@ console.log(
   `\nTest accuracy ${(100 * result.testAccuracy).toFixed(2)}% on ${result.numTest} held-out digits ` +
     `(train ${(100 * result.trainAccuracy).toFixed(2)}% on ${result.numTrain}; ${result.numParameters} parameters; ${seconds.toFixed(1)} s).`,
 );
+if (opts.backend === 'webgpu') {
+  // Dawn's worker threads must stop before Node exits (lavapipe aborts otherwise): free the device.
+  const gpu = (await setBackend('webgpu')) as { destroy?: () => void };
+  await setBackend('cpu');
+  gpu.destroy?.();
+}

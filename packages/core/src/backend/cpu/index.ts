@@ -1,5 +1,4 @@
 import { type DType, type TypedArray, typedArrayFor } from '../../dtype.js';
-import { ErlangenError } from '../../errors.js';
 import { bitsToNormal, bitsToUniform, threefry2x32 } from '../../random.js';
 import { type Shape, sizeOf, stridesOf } from '../../shape.js';
 import type {
@@ -14,6 +13,7 @@ import type {
   TensorInfo,
   UnaryOp,
 } from '../kernels.js';
+import { around, checkIndices, reduceLayout } from '../shared.js';
 import {
   conv2dBackwardFilter,
   conv2dBackwardInput,
@@ -26,22 +26,6 @@ import { gemmNT, transposeInto } from './gemm.js';
 
 const arr = (t: TensorInfo): TypedArray => t.id as TypedArray;
 const f32 = (t: TensorInfo): Float32Array => t.id as Float32Array;
-
-/** [outer, axisSize, inner] around one axis: every axis kernel walks this view. */
-function around(shape: Shape, axis: number): [number, number, number] {
-  return [sizeOf(shape.slice(0, axis)), shape[axis]!, sizeOf(shape.slice(axis + 1))];
-}
-
-function checkIndices(op: string, index: Int32Array, bound: number): void {
-  for (let i = 0; i < index.length; i++) {
-    const v = index[i]!;
-    if (v < 0 || v >= bound) {
-      throw new ErlangenError(
-        `${op}: argument 'index' expected values in [0, ${bound - 1}] but received ${v} at position ${i}`,
-      );
-    }
-  }
-}
 
 /** The reference backend: TypeScript loops over typed arrays; storage is the typed array itself. */
 export class CpuBackend implements Backend {
@@ -182,27 +166,10 @@ export class CpuBackend implements Backend {
 
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId {
     let src = arr(x);
-    let shape: readonly number[] = x.shape;
-    // Reduce one contiguous block of axes: [outer, r, inner]. Other layouts move the axes last first.
-    const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
     if (axes.length === 0) return src.slice();
-    if (!contiguous) {
-      const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
-      const perm = [...kept, ...axes];
-      const xs = stridesOf(shape);
-      const permShape = perm.map((p) => shape[p]!);
-      src = this.copyStrided(
-        x,
-        permShape,
-        perm.map((p) => xs[p]!),
-        0,
-      ) as TypedArray;
-      shape = permShape;
-      axes = axes.map((_, i) => kept.length + i);
-    }
-    const outer = sizeOf(shape.slice(0, axes[0]));
-    const r = sizeOf(shape.slice(axes[0], axes[axes.length - 1]! + 1));
-    const inner = sizeOf(shape.slice(axes[axes.length - 1]! + 1));
+    // Reduce one contiguous block of axes: [outer, r, inner]. Other layouts move the axes last first.
+    const { transpose, outer, r, inner } = reduceLayout(x.shape, axes);
+    if (transpose) src = this.copyStrided(x, transpose.shape, transpose.strides, 0) as TypedArray;
     const out = typedArrayFor(x.dtype, outer * inner);
     const acc = new Float64Array(inner);
     const init =

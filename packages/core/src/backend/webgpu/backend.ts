@@ -14,27 +14,32 @@ import type {
   TensorInfo,
   UnaryOp,
 } from '../kernels.js';
+import { around, collapseAxes, conv2dGeometryArgs, pool2dGeometryArgs } from '../shared.js';
 import { BufferPool, MAP_READ, USAGE } from './pool.js';
 import { MAX_RANK, PARAM_WORDS, WORKGROUP, wgslType } from './wgsl/common.js';
 import {
+  CONV_BLOCK,
   conv2dGradFilterShader,
   conv2dGradInputShader,
   conv2dShader,
+  maxPoolGradDisjointShader,
   maxPoolGradShader,
   maxPoolShader,
 } from './wgsl/conv.js';
 import {
   arangeShader,
   BINARY_CODES,
+  binary4Shader,
   binaryShader,
   castShader,
   fillShader,
   UNARY_CODES,
+  unary4Shader,
   unaryShader,
   whereShader,
 } from './wgsl/elementwise.js';
 import { gatherShader, indexAddShader, indexSelectShader, scatterAddShader } from './wgsl/indexing.js';
-import { MM_TILE, matmulShader } from './wgsl/matmul.js';
+import { type MatmulTile, matmulShader } from './wgsl/matmul.js';
 import { concatShader, copyStridedShader, padShader } from './wgsl/movement.js';
 import { randomShader } from './wgsl/random.js';
 import {
@@ -69,6 +74,8 @@ export interface WebGPUBackendOptions {
   poolLimitBytes?: number;
   /** Caps maxComputeWorkgroupsPerDimension below the device's (tests of the multi-dimensional grids). */
   maxWorkgroupsPerDimension?: number;
+  /** Forces the matmul's output tile, 64 or 128 (default: chosen per product size; tests, benchmarks). */
+  matmulTile?: 64 | 128;
 }
 
 /** Uniform parameter block of one dispatch: 64 words, written as u32, i32 or f32 bits. */
@@ -107,37 +114,28 @@ function valueBits(value: number, dtype: DType): number {
 }
 
 /**
- * Merges adjacent axes that every operand walks contiguously (and drops size-1 axes), so the
- * shaders' index arithmetic loops over as few axes as possible and rank stays within MAX_RANK.
+ * For one operand of a broadcasting elementwise op (shape and strides from `collapseAxes`): when its
+ * non-broadcast axes form one contiguous block [lo, hi) of the output, laid out contiguously, the
+ * operand's element for output element i is (i / p) % q with p = Π shape[hi..], q = Π shape[lo..hi)
+ * (a scalar has q = 1, a whole operand p = 1, q = n). Otherwise null (general strided walk).
  */
-function collapse(
-  shape: Shape,
-  strides: readonly (readonly number[])[],
-): { shape: number[]; strides: number[][] } {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    const s = shape[d]!;
-    if (s === 1) continue;
-    const last = outShape.length - 1;
-    if (last >= 0 && strides.every((st, k) => outStrides[k]![last] === st[d]! * s)) {
-      outShape[last]! *= s;
-      strides.forEach((st, k) => {
-        outStrides[k]![last] = st[d]!;
-      });
-    } else {
-      outShape.push(s);
-      for (const [k, st] of strides.entries()) outStrides[k]!.push(st[d]!);
+function periodic(shape: readonly number[], strides: readonly number[]): [number, number] | null {
+  let lo = -1;
+  let hi = -1;
+  strides.forEach((st, d) => {
+    if (st !== 0) {
+      if (lo < 0) lo = d;
+      hi = d + 1;
     }
+  });
+  if (lo < 0) return [1, 1];
+  let expected = 1;
+  for (let d = hi - 1; d >= lo; d--) {
+    if (strides[d] !== expected) return null;
+    expected *= shape[d]!;
   }
-  return { shape: outShape, strides: outStrides };
+  return [sizeOf(shape.slice(hi)), expected];
 }
-
-const around = (shape: Shape, axis: number): [number, number, number] => [
-  sizeOf(shape.slice(0, axis)),
-  shape[axis]!,
-  sizeOf(shape.slice(axis + 1)),
-];
 
 /**
  * The WebGPU backend: WGSL compute shaders (./wgsl) on pooled storage buffers.
@@ -167,6 +165,7 @@ export class WebGPUBackend implements Backend {
   private readonly batchSize: number;
   private readonly maxBinding: number;
   private readonly maxGroups: number;
+  private readonly matmulTile: MatmulTile | undefined;
   private encoder: GPUCommandEncoder | null = null;
   private pending = 0;
   private parked: GpuData[] = [];
@@ -190,6 +189,7 @@ export class WebGPUBackend implements Backend {
     this.batchSize = options.batchSize ?? 16;
     this.pool = new BufferPool(options.poolLimitBytes ?? 256 * 2 ** 20);
     this.maxBinding = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+    this.matmulTile = options.matmulTile;
     this.maxGroups = Math.min(
       device.limits.maxComputeWorkgroupsPerDimension,
       options.maxWorkgroupsPerDimension ?? Number.POSITIVE_INFINITY,
@@ -476,7 +476,7 @@ export class WebGPUBackend implements Backend {
   copyStrided(x: TensorInfo, outShape: Shape, strides: readonly number[], offset: number): DataId {
     const n = sizeOf(outShape);
     if (n === 0) return this.alloc(0);
-    const c = collapse(outShape, [strides]);
+    const c = collapseAxes(outShape, [strides]);
     const src = x.id as GpuData;
     if (c.shape.length === 0) return this.copyRange(src, offset, n);
     if (c.shape.length === 1 && c.strides[0]![0] === 1) return this.copyRange(src, offset, n);
@@ -542,10 +542,21 @@ export class WebGPUBackend implements Backend {
 
   // ---- elementwise
 
+  /**
+   * Four elements per thread needs n % 4 == 0 and input buffers whose bound size holds whole vec4s
+   * (pooled capacities are multiples of 256 bytes; the output's is then a multiple of 16 too).
+   */
+  private vec4Ok(n: number, ...ids: DataId[]): boolean {
+    return n % 4 === 0 && n > 0 && ids.every((id) => (id as GpuData).capacity % 16 === 0);
+  }
+
   unary(op: UnaryOp, x: TensorInfo, outDtype: DType): DataId {
     const n = sizeOf(x.shape);
     const ti = wgslType(x.dtype);
     const to = wgslType(outDtype);
+    if (ti === 'f32' && to === 'f32' && this.vec4Ok(n, x.id)) {
+      return this.run1d('unary4', unary4Shader, [x], n, new Params().u32(n / 4, UNARY_CODES[op]));
+    }
     return this.run1d(
       `unary:${ti}:${to}`,
       () => unaryShader(ti, to),
@@ -560,12 +571,22 @@ export class WebGPUBackend implements Backend {
     const ti = wgslType(a.dtype);
     const to = wgslType(outDtype);
     const p = new Params().u32(n, BINARY_CODES[op]);
-    if (sizeOf(a.shape) === n && sizeOf(b.shape) === n) p.u32(1);
-    else {
-      const c = collapse(outShape, [
-        broadcastStrides(a.shape, outShape),
-        broadcastStrides(b.shape, outShape),
-      ]);
+    const c = collapseAxes(outShape, [
+      broadcastStrides(a.shape, outShape),
+      broadcastStrides(b.shape, outShape),
+    ]);
+    const pa = periodic(c.shape, c.strides[0]!);
+    const pb = periodic(c.shape, c.strides[1]!);
+    const rows = (q: [number, number] | null) => q !== null && q[0] === 1 && q[1] % 4 === 0;
+    if (ti === 'f32' && to === 'f32' && rows(pa) && rows(pb) && this.vec4Ok(n, a.id, b.id)) {
+      // Whole operands and bias-like rows: four elements per thread, vector loads.
+      const p4 = new Params().u32(n / 4, BINARY_CODES[op], pa![1] / 4, pb![1] / 4);
+      return this.run1d('binary4', binary4Shader, [a, b], n, p4);
+    }
+    if (pa && pb) {
+      if (pa[0] === 1 && pa[1] === n && pb[0] === 1 && pb[1] === n) p.u32(1);
+      else p.u32(2, pa[0], pa[1], pb[0], pb[1]);
+    } else {
       this.rankCheck('binary', c.shape.length);
       p.u32(0, c.shape.length).slot(4, c.shape).slot(12, c.strides[0]!).slot(20, c.strides[1]!);
     }
@@ -575,17 +596,22 @@ export class WebGPUBackend implements Backend {
   where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataId {
     const n = sizeOf(outShape);
     const t = wgslType(a.dtype);
-    const c = collapse(
+    const c = collapseAxes(
       outShape,
       [cond.shape, a.shape, b.shape].map((s) => broadcastStrides(s, outShape)),
     );
-    this.rankCheck('where', c.shape.length);
-    const p = new Params()
-      .u32(n, c.shape.length)
-      .slot(2, c.shape)
-      .slot(10, c.strides[0]!)
-      .slot(18, c.strides[1]!)
-      .slot(26, c.strides[2]!);
+    const periods = c.strides.map((st) => periodic(c.shape, st));
+    const p = new Params();
+    if (periods.every((q) => q !== null)) {
+      p.u32(n).slot(34, [1, ...periods.flatMap((q) => q!)]);
+    } else {
+      this.rankCheck('where', c.shape.length);
+      p.u32(n, c.shape.length)
+        .slot(2, c.shape)
+        .slot(10, c.strides[0]!)
+        .slot(18, c.strides[1]!)
+        .slot(26, c.strides[2]!);
+    }
     return this.run1d(`where:${t}`, () => whereShader(t), [cond, a, b], n, p);
   }
 
@@ -594,34 +620,33 @@ export class WebGPUBackend implements Backend {
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId {
     const total = sizeOf(x.shape);
     if (axes.length === 0) return this.copyRange(x.id as GpuData, 0, total);
-    let src: TensorInfo = x;
-    let shape: readonly number[] = x.shape;
-    let temp: GpuData | null = null;
+    const shape = x.shape;
     const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
     if (!contiguous) {
-      // Move the reduced axes last (one strided copy), as the CPU backend does.
-      const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
-      const perm = [...kept, ...axes];
-      const xs = stridesOf(shape);
-      const permShape = perm.map((q) => shape[q]!);
-      temp = this.copyStrided(
-        x,
-        permShape,
-        perm.map((q) => xs[q]!),
-        0,
-      ) as GpuData;
-      src = { id: temp, shape: permShape, dtype: x.dtype };
-      shape = permShape;
-      axes = axes.map((_, i) => kept.length + i);
+      // Reduce the last contiguous run of axes, then the others from its (smaller) result, instead
+      // of a transposing copy of the whole input: sum, max, min and prod associate (sums change
+      // order, within rounding). A bias gradient, sum over [0, 2, 3], reads its input once.
+      let start = axes.length - 1;
+      while (start > 0 && axes[start - 1] === axes[start]! - 1) start--;
+      const run = axes.slice(start);
+      const partial = this.reduce(op, x, run) as GpuData;
+      const partialShape = shape.filter((_, i) => !run.includes(i));
+      const out = this.reduce(op, { id: partial, shape: partialShape, dtype: x.dtype }, axes.slice(0, start));
+      this.release(partial);
+      return out;
     }
+    const src = x;
     const outer = sizeOf(shape.slice(0, axes[0]));
     const r = sizeOf(shape.slice(axes[0], axes[axes.length - 1]! + 1));
     const inner = sizeOf(shape.slice(axes[axes.length - 1]! + 1));
     const t = wgslType(x.dtype);
     const p = new Params().u32(outer * inner, r, Math.max(inner, 1), REDUCE_CODES[op]);
     let out: GpuData;
-    if (r >= 1024 && outer * inner <= 4096 && outer * inner > 0) {
-      // Few long rows: a workgroup per output instead of one thread looping over the whole row.
+    const outputs = outer * inner;
+    // Few long rows (a loss): a workgroup per output instead of one thread looping over a whole row.
+    // (A workgroup per contiguous row would read coalesced on a GPU, but on lavapipe it measured
+    // 15× slower than a thread per row for [1000, 1000]; bench/gpu's sum-rows row decides on a GPU.)
+    if (outputs > 0 && r >= 1024 && outputs <= 4096) {
       out = this.alloc(outer * inner);
       this.dispatch(
         `reduceRows:${t}`,
@@ -634,7 +659,6 @@ export class WebGPUBackend implements Backend {
     } else {
       out = this.run1d(`reduce:${t}`, () => reduceShader(t), [src], outer * inner, p);
     }
-    if (temp) this.release(temp);
     return out;
   }
 
@@ -663,8 +687,12 @@ export class WebGPUBackend implements Backend {
   matmul(a: TensorInfo, b: TensorInfo, g: MatmulGeometry): DataId {
     const out = this.alloc(g.batch * g.m * g.n);
     if (g.batch * g.m * g.n === 0) return out;
-    const gx = Math.ceil(g.n / MM_TILE);
-    const gy = Math.ceil(g.m / MM_TILE);
+    // 128×128 tiles do twice the work per value loaded, but only pay once there are enough of
+    // them to fill the GPU (≥ 256 workgroups: 2048² and up); smaller products keep 64×64 tiles.
+    const big = g.batch * Math.ceil(g.m / 128) * Math.ceil(g.n / 128) >= 256;
+    const tile: MatmulTile = this.matmulTile ?? (big ? 128 : 64);
+    const gx = Math.ceil(g.n / tile);
+    const gy = Math.ceil(g.m / tile);
     if (gx > this.maxGroups)
       throw new ErlangenError(`webgpu: matmul with n = ${g.n} exceeds the dispatch limits`);
     // Batches and row tiles beyond maxComputeWorkgroupsPerDimension go in further dispatches.
@@ -686,54 +714,53 @@ export class WebGPUBackend implements Backend {
           Math.min(this.maxGroups, gy - y0),
           Math.min(this.maxGroups, g.batch - z0),
         ];
-        this.dispatch('matmul', matmulShader, [a.id as GpuData, b.id as GpuData], out, p, groups);
+        this.dispatch(
+          `matmul:${tile}`,
+          () => matmulShader(tile),
+          [a.id as GpuData, b.id as GpuData],
+          out,
+          p,
+          groups,
+        );
       }
     }
     return out;
   }
 
   private convParams(n: number, g: Conv2dGeometry): Params {
-    return new Params().u32(
-      n,
-      g.batch,
-      g.inChannels,
-      g.inHeight,
-      g.inWidth,
-      g.outChannels,
-      g.kernelHeight,
-      g.kernelWidth,
-      g.strideH,
-      g.strideW,
-      g.padTop,
-      g.padLeft,
-      g.dilationH,
-      g.dilationW,
-      g.groups,
-      g.outHeight,
-      g.outWidth,
-    );
+    return new Params().u32(n, g.batch, ...conv2dGeometryArgs(g));
   }
 
+  // Both run a thread per block of CONV_BLOCK channels of one pixel (wgsl/conv.ts): run1d's thread
+  // count (params word 0) is the number of blocks, its output size the full tensor.
   conv2d(x: TensorInfo, w: TensorInfo, g: Conv2dGeometry): DataId {
-    const n = g.batch * g.outChannels * g.outHeight * g.outWidth;
-    return this.run1d('conv2d', conv2dShader, [x, w], n, this.convParams(n, g));
+    const blocks = Math.ceil(g.outChannels / g.groups / CONV_BLOCK) * g.groups;
+    const threads = g.batch * blocks * g.outHeight * g.outWidth;
+    const size = g.batch * g.outChannels * g.outHeight * g.outWidth;
+    return this.run1d('conv2d', conv2dShader, [x, w], size, this.convParams(threads, g));
   }
   conv2dGradInput(dy: TensorInfo, w: TensorInfo, g: Conv2dGeometry): DataId {
-    const n = g.batch * g.inChannels * g.inHeight * g.inWidth;
-    return this.run1d('conv2dGradInput', conv2dGradInputShader, [dy, w], n, this.convParams(n, g));
+    const blocks = Math.ceil(g.inChannels / g.groups / CONV_BLOCK) * g.groups;
+    const threads = g.batch * blocks * g.inHeight * g.inWidth;
+    const size = g.batch * g.inChannels * g.inHeight * g.inWidth;
+    return this.run1d('conv2dGradInput', conv2dGradInputShader, [dy, w], size, this.convParams(threads, g));
   }
   conv2dGradFilter(x: TensorInfo, dy: TensorInfo, g: Conv2dGeometry): DataId {
-    const weights = g.outChannels * (g.inChannels / g.groups) * g.kernelHeight * g.kernelWidth;
-    // A thread per weight loops over batch·outH·outW: too few threads for small filters. Then one
-    // thread per (image, weight) writes a partial sum and a reduction over images adds them up.
+    const cg = g.inChannels / g.groups;
+    const weights = g.outChannels * cg * g.kernelHeight * g.kernelWidth;
+    // A thread per block of CONV_BLOCK output channels of one (c, ky, kx) loops over
+    // batch·outH·outW: too few threads for small filters. Then a thread per (image, block) writes
+    // partial sums [batch, weights] and a reduction over images adds them up.
+    const blocks =
+      Math.ceil(g.outChannels / g.groups / CONV_BLOCK) * g.groups * cg * g.kernelHeight * g.kernelWidth;
     if (g.batch > 1 && weights < 65536 && g.batch * weights <= 1 << 22) {
-      const n = g.batch * weights;
+      const threads = g.batch * blocks;
       const partial = this.run1d(
         'conv2dGradFilter',
         conv2dGradFilterShader,
         [x, dy],
-        n,
-        this.convParams(n, g).u32(1),
+        g.batch * weights,
+        this.convParams(threads, g).u32(1),
       );
       const out = this.reduce('sum', { id: partial, shape: [g.batch, weights], dtype: 'float32' }, [0]);
       this.release(partial);
@@ -744,27 +771,12 @@ export class WebGPUBackend implements Backend {
       conv2dGradFilterShader,
       [x, dy],
       weights,
-      this.convParams(weights, g).u32(0),
+      this.convParams(blocks, g).u32(0),
     );
   }
 
   private poolParams(n: number, g: Pool2dGeometry): Params {
-    return new Params().u32(
-      n,
-      g.batch * g.channels,
-      g.inHeight,
-      g.inWidth,
-      g.kernelHeight,
-      g.kernelWidth,
-      g.strideH,
-      g.strideW,
-      g.padTop,
-      g.padLeft,
-      g.dilationH,
-      g.dilationW,
-      g.outHeight,
-      g.outWidth,
-    );
+    return new Params().u32(n, g.batch * g.channels, ...pool2dGeometryArgs(g));
   }
 
   maxPool2d(x: TensorInfo, g: Pool2dGeometry): DataId {
@@ -772,6 +784,21 @@ export class WebGPUBackend implements Backend {
     return this.run1d('maxPool2d', maxPoolShader, [x], n, this.poolParams(n, g));
   }
   maxPool2dGrad(dy: TensorInfo, x: TensorInfo, g: Pool2dGeometry): DataId {
+    const disjoint =
+      g.strideH >= g.dilationH * (g.kernelHeight - 1) + 1 &&
+      g.strideW >= g.dilationW * (g.kernelWidth - 1) + 1;
+    if (disjoint) {
+      const windows = g.batch * g.channels * g.outHeight * g.outWidth;
+      const size = g.batch * g.channels * g.inHeight * g.inWidth;
+      return this.run1d(
+        'maxPool2dGradDisjoint',
+        maxPoolGradDisjointShader,
+        [dy, x],
+        size,
+        this.poolParams(windows, g),
+        true,
+      );
+    }
     const n = g.batch * g.channels * g.inHeight * g.inWidth;
     return this.run1d('maxPool2dGrad', maxPoolGradShader, [dy, x], n, this.poolParams(n, g));
   }

@@ -251,8 +251,11 @@ export function unaryShader(tin: string, tout: string): string {
 }
 
 /**
- * Params: [n, op, same, rank, shape.., strides a.., strides b..]. `same` marks operands of the
- * output's shape, which skip the index arithmetic.
+ * Params: [n, op, mode, ...]. mode 1: operands of the output's shape, read at `i`. mode 2: each
+ * operand's non-broadcast axes form one contiguous block of the output (bias rows, per-channel
+ * scales, scalars), so it is read at (i / p) % q with [pa, qa, pb, qb] at words 3–6: two integer
+ * divisions instead of a loop over axes. mode 0: [.., rank, shape.., strides a.., strides b..]
+ * from word 3, the general strided walk.
  */
 export function binaryShader(tin: string, tout: string): string {
   const c = computeType(tin);
@@ -266,7 +269,11 @@ export function binaryShader(tin: string, tout: string): string {
     c === 'f32' ? FLOAT_MATH : INT_MATH,
     `  var ia = i;
   var ib = i;
-  if (pu(2u) == 0u) {
+  let mode = pu(2u);
+  if (mode == 2u) {
+    ia = (i / pu(3u)) % pu(4u);
+    ib = (i / pu(5u)) % pu(6u);
+  } else if (mode == 0u) {
 ${stridedOffsets(2, 3)}
     ia = u32(off0);
     ib = u32(off1);
@@ -276,7 +283,68 @@ ${stridedOffsets(2, 3)}
   );
 }
 
-/** Params: [n, rank, shape.., strides cond.., strides a.., strides b..]. */
+/** `unaryf`/`binaryf` on four lanes, with the common cheap ops as whole-vector expressions. */
+const VEC4_MATH = /* wgsl */ `
+fn unary4(x: vec4<f32>, op: u32) -> vec4<f32> {
+  switch op {
+    case 0u: { return -x; }
+    case 1u: { return abs(x); }
+    case 3u: { return exp(x); }
+    case 9u: { return x * x; }
+    default: { return vec4<f32>(unaryf(x.x, op), unaryf(x.y, op), unaryf(x.z, op), unaryf(x.w, op)); }
+  }
+}
+fn binary4(a: vec4<f32>, b: vec4<f32>, op: u32) -> vec4<f32> {
+  switch op {
+    case 0u: { return a + b; }
+    case 1u: { return a - b; }
+    case 2u: { return a * b; }
+    case 3u: { return a / b; }
+    default: { return vec4<f32>(binaryf(a.x, b.x, op), binaryf(a.y, b.y, op), binaryf(a.z, b.z, op), binaryf(a.w, b.w, op)); }
+  }
+}
+`;
+
+/**
+ * float32 → float32 unary op on four elements per thread (vector loads and stores: fewer, wider
+ * memory transactions, a quarter of the threads). Params: [n / 4, op]; n % 4 == 0.
+ */
+export function unary4Shader(): string {
+  return elementwiseShader(
+    [{ name: 'x', type: 'vec4<f32>' }],
+    { name: 'out', type: 'vec4<f32>' },
+    FLOAT_MATH + VEC4_MATH,
+    '  out[i] = unary4(x[i], pu(1u));',
+  );
+}
+
+/**
+ * float32 → float32 binary op on four elements per thread, for operands that are whole (q = n) or
+ * repeat along the last axes with a period divisible by 4 (bias rows): operand k is read at
+ * i % (qₖ / 4). Params: [n / 4, op, qa / 4, qb / 4].
+ */
+export function binary4Shader(): string {
+  return elementwiseShader(
+    [
+      { name: 'a', type: 'vec4<f32>' },
+      { name: 'b', type: 'vec4<f32>' },
+    ],
+    { name: 'out', type: 'vec4<f32>' },
+    FLOAT_MATH + VEC4_MATH,
+    // Whole operands (period = thread count) skip the modulo: an integer division per element is
+    // what a software rasteriser and many GPUs pay most for in this kernel.
+    `  var ia = i;
+  var ib = i;
+  if (pu(2u) != pu(0u)) { ia = i % pu(2u); }
+  if (pu(3u) != pu(0u)) { ib = i % pu(3u); }
+  out[i] = binary4(a[ia], b[ib], pu(1u));`,
+  );
+}
+
+/**
+ * Params: [n, rank, shape.., strides cond.., strides a.., strides b..]; with word 34 = 1 every
+ * operand is periodic (see binaryShader) and is read at (i / p) % q, [p, q] for cond, a, b at 35–40.
+ */
 export function whereShader(t: string): string {
   return elementwiseShader(
     [
@@ -286,8 +354,20 @@ export function whereShader(t: string): string {
     ],
     { name: 'out', type: t },
     '',
-    `${stridedOffsets(3, 1)}
-  out[i] = select(b[off2], a[off1], cond[off0] != 0u);`,
+    `  var ic: u32;
+  var ia: u32;
+  var ib: u32;
+  if (pu(34u) == 1u) {
+    ic = (i / pu(35u)) % pu(36u);
+    ia = (i / pu(37u)) % pu(38u);
+    ib = (i / pu(39u)) % pu(40u);
+  } else {
+${stridedOffsets(3, 1)}
+    ic = u32(off0);
+    ia = u32(off1);
+    ib = u32(off2);
+  }
+  out[i] = select(b[ib], a[ia], cond[ic] != 0u);`,
   );
 }
 
