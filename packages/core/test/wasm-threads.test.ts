@@ -204,7 +204,8 @@ describe('wasm threads: matmul parity', () => {
   }
   it('a large product splits at the default threshold', () => {
     const b = WasmBackend.create(undefined, false, 2);
-    const [m, k, n] = [200, 150, 190];
+    // 2·m·k·n ≈ 150 MFLOP: above two threads' worth of MIN_FLOPS_PER_THREAD (64 MFLOP).
+    const [m, k, n] = [400, 450, 420];
     const a = b.upload(rand(m * k, 3), 'float32');
     const c = b.upload(rand(k * n, 4), 'float32');
     const g: MatmulGeometry = { batch: 1, batchA: 1, batchB: 1, m, k, n, transA: false, transB: false };
