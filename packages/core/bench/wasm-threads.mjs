@@ -15,6 +15,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { compare } from './harness.mjs';
+import { indices, maxRelDiff, values } from './lcg.mjs';
 import { loadErlangen } from './libs.mjs';
 
 const args = process.argv.slice(2);
@@ -44,36 +45,6 @@ const MANY = `wasm-${threads}-threads`;
 E.registerBackend(ONE, () => one);
 E.registerBackend(MANY, () => many);
 await E.setBackend(ONE);
-
-/** Deterministic uniform [-1, 1) values (an LCG). */
-function values(n, seed) {
-  let s = seed;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-/** Deterministic int32 indices in [0, bound). */
-function indices(n, bound, seed) {
-  let s = seed;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = Math.floor((s / 2 ** 32) * bound);
-  }
-  return out;
-}
-function maxRelDiff(a, b) {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return a.length === b.length ? num / (den || 1) : Number.POSITIVE_INFINITY;
-}
 
 /** The same values as a tensor on each side. */
 function input(v, shape, dtype = 'float32') {

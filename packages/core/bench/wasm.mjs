@@ -15,6 +15,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { compare } from './harness.mjs';
+import { indices, maxRelDiff, values } from './lcg.mjs';
 import { loadErlangen } from './libs.mjs';
 import { writeResults } from './report.mjs';
 
@@ -87,38 +88,6 @@ await E.setBackend('wasm');
 /** The backend instance (getBackend() gives its name), to report which kernel build it picked. */
 const backend = E.tensor([0]).backend;
 const { tf, threads, simd } = await loadTfjsWasm();
-
-/** Deterministic uniform [-1, 1) values (an LCG; the same on every side). */
-function values(n, seed) {
-  let s = seed;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-/** Deterministic int32 indices in [0, bound). */
-function indices(n, bound, seed) {
-  let s = seed;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = Math.floor((s / 2 ** 32) * bound);
-  }
-  return out;
-}
-
-function maxRelDiff(a, b) {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return a.length === b.length ? num / (den || 1) : Number.POSITIVE_INFINITY;
-}
 
 /**
  * One timed run: `make()` (returning an Erlangen or tfjs tensor) inside a tidy scope that frees its

@@ -1,20 +1,15 @@
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleForBrowser, CHROMIUM, chromiumMissing, requireBrowser } from './browser/chromium.js';
 
 // The gpujs parity suite (test/browser/gpujs-parity.ts) in a real browser, on gpu.js's WebGL2 and
 // WebGL modes: headless Chromium with SwiftShader's software GL. Without Chromium the test prints
 // why and skips, except under CI=true, where it fails (CI installs Debian's chromium).
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const requireBrowser = process.env.CI === 'true';
-const missing = existsSync(CHROMIUM) ? null : `${CHROMIUM} not found`;
-if (missing && !requireBrowser) console.warn(`gpujs browser tests skipped: ${missing}`);
+const missing = chromiumMissing('gpujs');
 
 type Result = Awaited<ReturnType<Window['runGpuJsParity']>>;
 
@@ -25,16 +20,7 @@ describe.skipIf(missing !== null && !requireBrowser)('gpujs backend in Chromium 
 
   beforeAll(async () => {
     expect(missing).toBeNull();
-    const esbuild = await import('esbuild');
-    const bundle = await esbuild.build({
-      entryPoints: [join(here, 'browser/gpujs-entry.ts')],
-      bundle: true,
-      format: 'iife',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
-    });
+    const bundle = await bundleForBrowser('gpujs-entry.ts');
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -57,7 +43,7 @@ describe.skipIf(missing !== null && !requireBrowser)('gpujs backend in Chromium 
     await page.addScriptTag({
       path: join(dirname(require.resolve('gpu.js/package.json')), 'dist/gpu-browser.min.js'),
     });
-    await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+    await page.addScriptTag({ content: bundle });
   }, 60_000);
 
   afterAll(async () => {

@@ -1,9 +1,10 @@
 /**
- * Helpers shared by the backend parity suites (webgpu.test.ts, webgpu.grad.test.ts and the gpujs
- * suite in browser/gpujs-parity.ts): deterministic random inputs and an element-by-element
+ * Helpers shared by the backend parity suites (webgpu.test.ts, webgpu.grad.test.ts, wasm.test.ts,
+ * wasm-threads.test.ts and the gpujs suite in browser/gpujs-parity.ts): deterministic random inputs and an element-by-element
  * comparison against the CPU reference that names the first offending element. Framework-free and
  * without Node imports, because the gpujs suite is also bundled with esbuild for a browser page.
  */
+import type { Conv2dGeometry } from '../src/backend/kernels.js';
 import {
   conv2d,
   Generator,
@@ -136,4 +137,32 @@ export async function trainingGradientsParity(
   );
   const gc = await runConv(conv.map(toDevice), toDevice(img));
   for (const [k, v] of cc.entries()) compare(gc[k]!, v, tol, `conv net grad ${k}`);
+}
+
+/** The kernel-level geometry of a conv2d of x [N, C, H, W] with w [O, C/groups, KH, KW]. */
+export function convGeometry(
+  [N, C, H, W]: number[],
+  [O, KH, KW]: number[],
+  { stride = [1, 1], pad = [0, 0], dil = [1, 1], groups = 1 } = {},
+): Conv2dGeometry {
+  const outHeight = Math.floor((H! + 2 * pad[0]! - dil[0]! * (KH! - 1) - 1) / stride[0]!) + 1;
+  const outWidth = Math.floor((W! + 2 * pad[1]! - dil[1]! * (KW! - 1) - 1) / stride[1]!) + 1;
+  return {
+    batch: N!,
+    inChannels: C!,
+    inHeight: H!,
+    inWidth: W!,
+    outChannels: O!,
+    kernelHeight: KH!,
+    kernelWidth: KW!,
+    strideH: stride[0]!,
+    strideW: stride[1]!,
+    padTop: pad[0]!,
+    padLeft: pad[1]!,
+    dilationH: dil[0]!,
+    dilationW: dil[1]!,
+    groups,
+    outHeight,
+    outWidth,
+  };
 }

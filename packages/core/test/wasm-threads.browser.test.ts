@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleForBrowser, CHROMIUM, chromiumMissing, requireBrowser } from './browser/chromium.js';
 import type { ThreadsReport } from './browser/wasm-threads-entry.js';
 
 // The threaded wasm backend in a real browser: headless Chromium, Web Workers started from a
@@ -11,11 +9,7 @@ import type { ThreadsReport } from './browser/wasm-threads-entry.js';
 // inside a Worker; on a page's main thread, or on a page without isolation, it must fall back to
 // one thread. Without Chromium the test prints why and skips, except under CI=true, where it fails.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const here = dirname(fileURLToPath(import.meta.url));
-const requireBrowser = process.env.CI === 'true';
-const missing = existsSync(CHROMIUM) ? null : `${CHROMIUM} not found`;
-if (missing && !requireBrowser) console.warn(`wasm threads browser tests skipped: ${missing}`);
+const missing = chromiumMissing('wasm threads');
 
 declare global {
   interface Window {
@@ -36,17 +30,7 @@ describe.skipIf(missing !== null && !requireBrowser)('wasm threads in Chromium',
 
   beforeAll(async () => {
     expect(missing).toBeNull();
-    const esbuild = await import('esbuild');
-    const built = await esbuild.build({
-      entryPoints: [join(here, 'browser/wasm-threads-entry.ts')],
-      bundle: true,
-      format: 'iife',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
-    });
-    bundle = built.outputFiles[0]!.text;
+    bundle = await bundleForBrowser('wasm-threads-entry.ts');
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   }, 60_000);

@@ -36,24 +36,14 @@ import {
   type TypedArray,
   tensor,
 } from '../src/index.js';
+import { convGeometry, uniformValues } from './parity-helpers.js';
 
 // Multi-threaded wasm kernels against the single-threaded ones and the pure TypeScript CPU
 // backend. Split thresholds are set to 1, so even 1×1 problems take the threaded code paths (each
 // part a tiny range); `stats` proves the workers really ran shares.
 
-/** Deterministic uniform [-1, 1) values (mulberry32). */
-function rand(size: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
-  return out;
-}
+/** Deterministic uniform [-1, 1) values. */
+const rand = (size: number, seed: number): Float32Array => uniformValues(size, seed);
 const size = (shape: readonly number[]) => shape.reduce((p, c) => p * c, 1);
 
 /** |a − e| ≤ atol + rtol·|e| elementwise; reports the first mismatch. */
@@ -230,33 +220,6 @@ describe('wasm threads: matmul parity', () => {
     });
   });
 });
-
-function convGeometry(
-  [N, C, H, W]: number[],
-  [O, KH, KW]: number[],
-  { stride = [1, 1], pad = [0, 0], dil = [1, 1], groups = 1 } = {},
-): Conv2dGeometry {
-  const outHeight = Math.floor((H! + 2 * pad[0]! - dil[0]! * (KH! - 1) - 1) / stride[0]!) + 1;
-  const outWidth = Math.floor((W! + 2 * pad[1]! - dil[1]! * (KW! - 1) - 1) / stride[1]!) + 1;
-  return {
-    batch: N!,
-    inChannels: C!,
-    inHeight: H!,
-    inWidth: W!,
-    outChannels: O!,
-    kernelHeight: KH!,
-    kernelWidth: KW!,
-    strideH: stride[0]!,
-    strideW: stride[1]!,
-    padTop: pad[0]!,
-    padLeft: pad[1]!,
-    dilationH: dil[0]!,
-    dilationW: dil[1]!,
-    groups,
-    outHeight,
-    outWidth,
-  };
-}
 
 describe('wasm threads: conv2d parity (forward, grad-input, grad-filter)', () => {
   const cases: [string, Conv2dGeometry][] = [

@@ -36,23 +36,13 @@ import {
   wasmSimdSupported,
   where,
 } from '../src/index.js';
+import { convGeometry, uniformValues } from './parity-helpers.js';
 
 // Kernel-level parity: the same inputs uploaded to the CPU (reference) and wasm backends, every
 // wasm kernel's output compared with the CPU one's.
 
-/** Deterministic uniform [-1, 1) values (mulberry32). */
-function rand(size: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
-  return out;
-}
+/** Deterministic uniform [-1, 1) values. */
+const rand = (size: number, seed: number): Float32Array => uniformValues(size, seed);
 
 const cpu = new CpuBackend();
 // Kernels built with plain SIMD and with relaxed SIMD (fused multiply-add), single-threaded. The
@@ -197,33 +187,6 @@ for (const [flavour, backend] of FLAVOURS)
       });
     }
   });
-
-function convGeometry(
-  [N, C, H, W]: number[],
-  [O, KH, KW]: number[],
-  { stride = [1, 1], pad = [0, 0], dil = [1, 1], groups = 1 } = {},
-): Conv2dGeometry {
-  const outHeight = Math.floor((H! + 2 * pad[0]! - dil[0]! * (KH! - 1) - 1) / stride[0]!) + 1;
-  const outWidth = Math.floor((W! + 2 * pad[1]! - dil[1]! * (KW! - 1) - 1) / stride[1]!) + 1;
-  return {
-    batch: N!,
-    inChannels: C!,
-    inHeight: H!,
-    inWidth: W!,
-    outChannels: O!,
-    kernelHeight: KH!,
-    kernelWidth: KW!,
-    strideH: stride[0]!,
-    strideW: stride[1]!,
-    padTop: pad[0]!,
-    padLeft: pad[1]!,
-    dilationH: dil[0]!,
-    dilationW: dil[1]!,
-    groups,
-    outHeight,
-    outWidth,
-  };
-}
 
 for (const [flavour, backend] of FLAVOURS)
   describe(`wasm backend (${flavour}): conv2d parity (forward, grad-input, grad-filter)`, () => {

@@ -109,3 +109,35 @@ export function collapseAxes(
   }
   return { shape: outShape, strides: outStrides };
 }
+
+/** The sizes every GEMM-based conv kernel derives from its geometry. */
+export interface ConvDims {
+  /** groups */
+  G: number;
+  /** input channels per group */
+  cg: number;
+  /** output channels per group */
+  og: number;
+  /** reduction length of one output: cg · kernelHeight · kernelWidth */
+  Q: number;
+  /** output width */
+  OW: number;
+  /** output pixels per image: outHeight · outWidth */
+  pixels: number;
+  /** input pixels per channel: inHeight · inWidth */
+  plane: number;
+}
+
+export function convDims(g: Conv2dGeometry): ConvDims {
+  const G = g.groups;
+  const cg = g.inChannels / G;
+  return {
+    G,
+    cg,
+    og: g.outChannels / G,
+    Q: cg * g.kernelHeight * g.kernelWidth,
+    OW: g.outWidth,
+    pixels: g.outHeight * g.outWidth,
+    plane: g.inHeight * g.inWidth,
+  };
+}

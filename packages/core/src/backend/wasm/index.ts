@@ -15,6 +15,7 @@ import type {
   TensorInfo,
   UnaryOp,
 } from '../kernels.js';
+import { convDims } from '../shared.js';
 import { WasmHeap } from './allocator.js';
 import {
   KERNELS_RELAXED_WASM_BASE64,
@@ -694,13 +695,7 @@ export class WasmBackend implements Backend {
   }
 
   conv2d(x: TensorInfo, w: TensorInfo, g: Conv2dGeometry): DataId {
-    const G = g.groups;
-    const cg = g.inChannels / G;
-    const og = g.outChannels / G;
-    const Q = cg * g.kernelHeight * g.kernelWidth;
-    const OW = g.outWidth;
-    const pixels = g.outHeight * OW;
-    const plane = g.inHeight * g.inWidth;
+    const { G, cg, og, Q, OW, pixels, plane } = convDims(g);
     const out = this.alloc(g.batch * g.outChannels * pixels, 'float32');
     const direct = WasmBackend.pointwise(g);
     const rows = WasmBackend.chunkRows(g, Q);
@@ -823,13 +818,7 @@ export class WasmBackend implements Backend {
   }
 
   conv2dGradInput(dy: TensorInfo, w: TensorInfo, g: Conv2dGeometry): DataId {
-    const G = g.groups;
-    const cg = g.inChannels / G;
-    const og = g.outChannels / G;
-    const Q = cg * g.kernelHeight * g.kernelWidth;
-    const OW = g.outWidth;
-    const pixels = g.outHeight * OW;
-    const plane = g.inHeight * g.inWidth;
+    const { G, cg, og, Q, OW, pixels, plane } = convDims(g);
     const dxSize = g.batch * g.inChannels * plane;
     const dx = this.alloc(dxSize, 'float32');
     const rows = WasmBackend.chunkRows(g, Q);
@@ -888,13 +877,7 @@ export class WasmBackend implements Backend {
   }
 
   conv2dGradFilter(x: TensorInfo, dy: TensorInfo, g: Conv2dGeometry): DataId {
-    const G = g.groups;
-    const cg = g.inChannels / G;
-    const og = g.outChannels / G;
-    const Q = cg * g.kernelHeight * g.kernelWidth;
-    const OW = g.outWidth;
-    const pixels = g.outHeight * OW;
-    const plane = g.inHeight * g.inWidth;
+    const { G, cg, og, Q, OW, pixels, plane } = convDims(g);
     const dw = this.alloc(g.outChannels * Q, 'float32');
     if (g.batch === 0 || pixels === 0) {
       this.view(dw, 'float32', g.outChannels * Q).fill(0);

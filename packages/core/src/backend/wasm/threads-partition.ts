@@ -22,6 +22,7 @@
  * (×1.28/×1.45), so a thread is only given ≥ 64 MFLOP or ≥ 8 M elements.
  */
 import type { Conv2dGeometry, MatmulGeometry } from '../kernels.js';
+import { convDims } from '../shared.js';
 import type { WasmHeap } from './allocator.js';
 import type { CallList, ThreadPool } from './threads.js';
 
@@ -192,13 +193,7 @@ export function conv2dThreaded(
   g: Conv2dGeometry,
   plan: ConvPlan,
 ): void {
-  const G = g.groups;
-  const cg = g.inChannels / G;
-  const og = g.outChannels / G;
-  const Q = cg * g.kernelHeight * g.kernelWidth;
-  const OW = g.outWidth;
-  const pixels = g.outHeight * OW;
-  const plane = g.inHeight * g.inWidth;
+  const { G, cg, og, Q, OW, pixels, plane } = convDims(g);
   const row = ctx.packedRow;
   const scratch = new Scratch(ctx.heap);
   const apOne = ctx.k.packASize(og, Q);
@@ -242,13 +237,7 @@ export function conv2dGradInputThreaded(
   g: Conv2dGeometry,
   plan: ConvPlan,
 ): void {
-  const G = g.groups;
-  const cg = g.inChannels / G;
-  const og = g.outChannels / G;
-  const Q = cg * g.kernelHeight * g.kernelWidth;
-  const OW = g.outWidth;
-  const pixels = g.outHeight * OW;
-  const plane = g.inHeight * g.inWidth;
+  const { G, cg, og, Q, OW, pixels, plane } = convDims(g);
   const row = ctx.packedRow;
   const scratch = new Scratch(ctx.heap);
   const apOne = ctx.k.packASize(Q, og);
@@ -292,13 +281,7 @@ export function conv2dGradFilterThreaded(
   g: Conv2dGeometry,
   plan: ConvPlan,
 ): void {
-  const G = g.groups;
-  const cg = g.inChannels / G;
-  const og = g.outChannels / G;
-  const Q = cg * g.kernelHeight * g.kernelWidth;
-  const OW = g.outWidth;
-  const pixels = g.outHeight * OW;
-  const plane = g.inHeight * g.inWidth;
+  const { G, cg, og, Q, OW, pixels, plane } = convDims(g);
   const row = ctx.packedRow;
   const scratch = new Scratch(ctx.heap);
   const items = convItems(g, plan.rows);
