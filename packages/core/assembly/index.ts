@@ -1093,3 +1093,72 @@ export function logSumExpRowsF32(x: usize, outer: i32, r: i32, out: usize, k: us
     store<f32>(out + <usize>o * 4, m + f32x4.extract_lane(log4(f32x4.splat(s), k), 0));
   }
 }
+
+/**
+ * Softmax (log = 0) or log-softmax (log = 1) of every row of x [outer, r] float32, in three passes
+ * (max; exponentials and their sum; scale) instead of the six kernels of the composed form.
+ * Rows whose max is not finite give exp(x − m) / x − m like the composed form (NaN for an all −∞
+ * row, as PyTorch). out may equal x. Splittable over o.
+ */
+export function softmaxRowsF32(x: usize, outer: i32, r: i32, out: usize, log: i32, k: usize): void {
+  for (let o = 0; o < outer; o++) {
+    const row = x + <usize>(o * r) * 4;
+    const dst = out + <usize>(o * r) * 4;
+    const m = reduceRow(1, row, r);
+    const ms = f32x4.splat(m);
+    if (!isFinite(m)) {
+      for (let i = 0; i < r; i++) {
+        const shifted = load<f32>(row + <usize>i * 4) - m;
+        store<f32>(dst + <usize>i * 4, log ? shifted : f32x4.extract_lane(exp4(f32x4.splat(shifted), k), 0));
+      }
+      continue;
+    }
+    // Pass 2: e = exp(x − m) (kept in out for softmax) and Σ e.
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+    let i = 0;
+    for (; i + 8 <= r; i += 8) {
+      const p = <usize>i * 4;
+      const e0 = exp4(f32x4.sub(v128.load(row + p), ms), k);
+      const e1 = exp4(f32x4.sub(v128.load(row + p, 16), ms), k);
+      if (!log) {
+        v128.store(dst + p, e0);
+        v128.store(dst + p, e1, 16);
+      }
+      a0 = f32x4.add(a0, e0);
+      a1 = f32x4.add(a1, e1);
+    }
+    for (; i + 4 <= r; i += 4) {
+      const p = <usize>i * 4;
+      const e0 = exp4(f32x4.sub(v128.load(row + p), ms), k);
+      if (!log) v128.store(dst + p, e0);
+      a0 = f32x4.add(a0, e0);
+    }
+    const v = f32x4.add(a0, a1);
+    let s = f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+    for (; i < r; i++) {
+      const e = f32x4.extract_lane(exp4(f32x4.splat(load<f32>(row + <usize>i * 4) - m), k), 0);
+      if (!log) store<f32>(dst + <usize>i * 4, e);
+      s += e;
+    }
+    // Pass 3: scale by 1/Σ, or subtract m + log Σ.
+    i = 0;
+    if (log) {
+      // (x − m) − log Σ, never x − (m + log Σ): for logits near 1e4 the latter rounds m + log Σ.
+      const logSum = f32x4.splat(f32x4.extract_lane(log4(f32x4.splat(s), k), 0));
+      for (; i + 4 <= r; i += 4) {
+        const p = <usize>i * 4;
+        v128.store(dst + p, f32x4.sub(f32x4.sub(v128.load(row + p), ms), logSum));
+      }
+      const ls = f32x4.extract_lane(logSum, 0);
+      for (; i < r; i++) store<f32>(dst + <usize>i * 4, load<f32>(row + <usize>i * 4) - m - ls);
+    } else {
+      const inv = f32x4.splat(<f32>1 / s);
+      for (; i + 4 <= r; i += 4) {
+        const p = <usize>i * 4;
+        v128.store(dst + p, f32x4.mul(v128.load(dst + p), inv));
+      }
+      const iv = f32x4.extract_lane(inv, 0);
+      for (; i < r; i++) store<f32>(dst + <usize>i * 4, load<f32>(dst + <usize>i * 4) * iv);
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../src/backend/cpu/index.js';
 import {
   elu,
   Generator,
@@ -8,7 +9,9 @@ import {
   logSigmoid,
   logSoftmax,
   randn,
+  registerBackend,
   relu,
+  setBackend,
   sigmoid,
   silu,
   softmax,
@@ -117,5 +120,42 @@ describe('activations', () => {
     expect(values(softplus(tensor([1e4, -1e4])))).toEqual([1e4, 0]);
     expect(values(logSigmoid(tensor([-1e4])))).toEqual([-1e4]);
     expect(values(elu(tensor([100, -100])))).toEqual([100, -1]);
+  });
+});
+
+describe('fused softmax kernel (wasm) against the composed form (TypeScript kernels)', () => {
+  registerBackend('typescript-composed-softmax', () => new CpuBackend());
+  const rows: [string, number[]][] = [
+    ['ordinary', [0.5, -1, 2, 0, 3, -2, 1, 0.25, 4]],
+    ['logits near 1e4', [1e4, 1e4 + 1, 1e4 - 2, 1e4 + 0.5, 1e4, 1e4 - 1, 1e4 + 2, 1e4, 1e4 + 3]],
+    ['−∞ entries', [-Infinity, 1, -Infinity, 2, 0, -Infinity, 3, 1, 2]],
+    ['all −∞', Array(9).fill(-Infinity)],
+    ['a +∞ entry', [1, Infinity, 2, 0, 1, 2, 3, 4, 5]],
+    ['a NaN entry', [1, Number.NaN, 2, 0, 1, 2, 3, 4, 5]],
+    ['one column', [3]],
+  ];
+  for (const [name, row] of rows) {
+    it(`${name}: same values (NaN where the composed form gives NaN)`, async () => {
+      const shape = [3, row.length];
+      const data = [...row, ...row.map((v) => v - 1), ...row.map((v) => v * 0.5)];
+      for (const f of [softmax, logSoftmax]) {
+        const fused = f(tensor(data, shape), -1).dataSync();
+        await setBackend('typescript-composed-softmax');
+        const composed = f(tensor(data, shape), -1).dataSync();
+        await setBackend('cpu');
+        expect(Array.from(fused).map(Number.isNaN)).toEqual(Array.from(composed).map(Number.isNaN));
+        for (let i = 0; i < composed.length; i++) {
+          const [a, e] = [fused[i]!, composed[i]!];
+          if (Number.isNaN(e) || a === e) continue;
+          expect(Math.abs(a - e), `${f.name}[${i}]: fused ${a}, composed ${e}`).toBeLessThanOrEqual(
+            1e-6 + 1e-6 * Math.abs(e),
+          );
+        }
+      }
+    });
+  }
+  it('gradients of the fused kernel match finite differences (rows of 13, not a multiple of 4 or 8)', () => {
+    gradcheck((t) => softmax(t, -1), [rnd([3, 13], 7)]);
+    gradcheck((t) => logSoftmax(t, -1), [rnd([3, 13], 8)]);
   });
 });

@@ -389,6 +389,31 @@ describe('wasm threads: unary, row-wise binary, reductions, log-sum-exp, gather'
       true,
     );
   });
+  it('fused softmax and log-softmax over the last axis (rows split across threads)', () => {
+    const [rows, cols] = [37, 19];
+    const values = rand(rows * cols, 5).map((v) => v * 20);
+    for (const log of [false, true]) {
+      const ref = new Float32Array(rows * cols);
+      for (let r = 0; r < rows; r++) {
+        const row = Array.from(values.subarray(r * cols, (r + 1) * cols));
+        const m = Math.max(...row);
+        const lse = Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+        row.forEach((v, j) => {
+          ref[r * cols + j] = log ? v - m - lse : Math.exp(v - m - lse);
+        });
+      }
+      const outs = all.map((b) =>
+        b.readSync(
+          b.softmaxLastAxis({ id: b.upload(values, 'float32'), shape: [rows, cols], dtype: 'float32' }, log),
+          'float32',
+          rows * cols,
+        ),
+      );
+      for (const o of outs) expectClose(o, ref, log ? 2e-5 : 1e-6);
+      // Same kernel build on 1, 2 and 3 threads: bit-identical (the relaxed build's FMA may differ).
+      for (const o of outs.slice(1, 3)) expect(Array.from(o)).toEqual(Array.from(outs[0]!));
+    }
+  });
   it('gather over outer slices and over indices of one slice', () => {
     for (const [shape, axis, e] of [
       [[5, 7, 3], 1, 4],

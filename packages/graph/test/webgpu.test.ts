@@ -25,6 +25,7 @@ import {
   globalMaxPool,
   SAGEConv,
   scatterMax,
+  TopKPooling,
   TransformerConv,
 } from '../src/index.js';
 import { maxAbsDiff } from './helpers.js';
@@ -115,6 +116,26 @@ describe.skipIf(unavailable !== null && !requireGpu)('webgpu backend parity with
       return conv.lin.weight;
     };
     expect(maxAbsDiff(await on('cpu', step), await on('webgpu', step))).toBeLessThan(1e-4);
+  });
+  it('TopKPooling.forwardAsync (scores read with await)', async () => {
+    const pool = async (backend: string) => {
+      const previous = getBackend();
+      await setBackend(backend);
+      try {
+        const x = randn([7, 5], { generator: new Generator(3) });
+        const g = new Graph({ edgeIndex: edges, numNodes: 7 });
+        const batch = tensor([0, 0, 0, 1, 1, 1, 1], [7], 'int32');
+        const r = await new TopKPooling(5, 0.5, { generator: new Generator(2) }).forwardAsync(x, g, batch);
+        return { x: Float32Array.from(await r.x.data()), perm: r.perm, edges: r.graph.numEdges };
+      } finally {
+        await setBackend(previous);
+      }
+    };
+    const cpu = await pool('cpu');
+    const gpu = await pool('webgpu');
+    expect(Array.from(gpu.perm)).toEqual(Array.from(cpu.perm));
+    expect(gpu.edges).toBe(cpu.edges);
+    expect(maxAbsDiff(cpu.x, gpu.x)).toBeLessThan(1e-5);
   });
   it('max pooling without a host index names what is missing', async () => {
     await setBackend('webgpu');

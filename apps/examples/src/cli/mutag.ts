@@ -10,9 +10,21 @@ const program = new Command()
   .option('-e, --epochs <n>', 'epochs per fold', (v) => Number.parseInt(v, 10), 100)
   .option('-b, --batch-size <n>', 'graphs per mini-batch', (v) => Number.parseInt(v, 10), 32)
   .option('-s, --seed <n>', 'random seed (folds, weights, shuffling)', (v) => Number.parseInt(v, 10), 0)
+  .option('-r, --readout <kind>', "'last' (MLP on the last layer) or 'all-layers' (Xu et al.)", 'all-layers')
+  .option('--hidden <n>', 'hidden units per GIN layer', (v) => Number.parseInt(v, 10), 32)
   .parse();
 
-const opts = program.opts<{ folds: number; epochs: number; batchSize: number; seed: number }>();
+const opts = program.opts<{
+  folds: number;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  readout: 'last' | 'all-layers';
+  hidden: number;
+}>();
+if (opts.readout !== 'last' && opts.readout !== 'all-layers') {
+  program.error(`--readout must be 'last' or 'all-layers'; received '${opts.readout}'`);
+}
 console.log(
   `Erlangen · GIN on MUTAG (backend: ${getBackend()}, ${opts.folds}-fold CV, ${opts.epochs} epochs per fold, batch ${opts.batchSize})`,
 );

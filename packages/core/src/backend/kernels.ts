@@ -158,6 +158,11 @@ export interface Backend {
   argReduce(op: ArgReduceOp, x: TensorInfo, axis: number): DataId;
   /** log Σ exp along `axis`, computed stably; the axis is removed. */
   logSumExp(x: TensorInfo, axis: number): DataId;
+  /**
+   * Optional fused kernel: softmax (or log-softmax when `log`) of float32 `x` along its last axis,
+   * same shape. Backends without it get the composed form (max, shift, logSumExp, exp).
+   */
+  softmaxLastAxis?(x: TensorInfo, log: boolean): DataId;
   /** Inclusive or exclusive cumulative sum along `axis`. */
   cumsum(x: TensorInfo, axis: number, exclusive: boolean, reverse: boolean): DataId;
 

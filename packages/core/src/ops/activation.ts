@@ -3,7 +3,7 @@ import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { abs, erf, exp, expm1, log1p, relu, sigmoid, where } from './elementwise.js';
 import { logSumExpOver, shiftByMax } from './stable.js';
-import { assertTensor } from './util.js';
+import { assertTensor, wrap } from './util.js';
 
 /**
  * log softmax along `axis`: s − logsumexp(s) with s = x − max(x). Stable for large logits: the
@@ -13,12 +13,29 @@ import { assertTensor } from './util.js';
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   assertTensor('logSoftmax', 'x', x);
   const a = normalizeAxis('logSoftmax', axis, x.ndim);
+  const fused = fusedSoftmax(x, a, true);
+  if (fused) return fused;
   const shifted = shiftByMax(x.dtype === 'float32' ? x : x.float(), [a]);
   return shifted.sub(logSumExpOver(shifted, [a], true, true));
 }
 
 export function softmax(x: Tensor, axis = -1): Tensor {
-  return logSoftmax(x, axis).exp();
+  assertTensor('softmax', 'x', x);
+  return fusedSoftmax(x, normalizeAxis('softmax', axis, x.ndim), false) ?? logSoftmax(x, axis).exp();
+}
+
+/**
+ * The backend's one-kernel (log-)softmax along the last axis of a float32 tensor, where it has one
+ * (the wasm kernels); null otherwise. Gradients: softmax dx = y ⊙ (dy − Σ dy ⊙ y); log-softmax
+ * dx = dy − eʸ ⊙ Σ dy.
+ */
+function fusedSoftmax(x: Tensor, axis: number, log: boolean): Tensor | null {
+  const kernel = x.backend.softmaxLastAxis;
+  if (!kernel || x.dtype !== 'float32' || axis !== x.ndim - 1 || x.size === 0) return null;
+  const y = wrap(kernel.call(x.backend, x, log), x.shape, 'float32', x.backend);
+  return record(log ? 'logSoftmax' : 'softmax', y, [x], (dy) =>
+    log ? [dy.sub(y.exp().mul(dy.sum(axis, true)))] : [y.mul(dy.sub(dy.mul(y).sum(axis, true)))],
+  );
 }
 
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {

@@ -5,6 +5,7 @@ export {
   loadPubMed,
   type PlanetoidDataset,
   type PlanetoidOptions,
+  planetoidFromPack,
 } from './planetoid.js';
 export { clique, erdosRenyi, karateClub, ring, stochasticBlockModel } from './synthetic.js';
 export { type GraphClassificationDataset, loadMutag } from './tu.js';

@@ -6,7 +6,7 @@ import { tensor } from '@erlangen/core';
 import { Graph } from '../data/graph.js';
 import { argError } from '../errors.js';
 import { SparseMatrix } from '../ops/sparse.js';
-import { loadPack } from './pack.js';
+import { loadPack, type Pack } from './pack.js';
 
 export interface PlanetoidDataset {
   name: string;
@@ -35,7 +35,15 @@ function loadPlanetoid(
   op: string,
   opts: PlanetoidOptions,
 ): PlanetoidDataset {
-  const pack = loadPack(op, name);
+  return planetoidFromPack(loadPack(op, name), opts);
+}
+
+/**
+ * A Planetoid data set from an already parsed pack: the browser path, where the page fetches
+ * `data/cora.bin.gz` itself, gunzips it (`DecompressionStream('gzip')`) and calls `parsePack`.
+ */
+export function planetoidFromPack(pack: Pack, opts: PlanetoidOptions = {}): PlanetoidDataset {
+  const name = pack.name as PlanetoidDataset['name'];
   const meta = pack.meta as {
     numNodes: number;
     numFeatures: number;

@@ -104,13 +104,39 @@ export class TopKPooling extends nn.Module {
       .requireGrad();
   }
 
+  /**
+   * Selection with a synchronous read of the scores (`cpu`, `wasm`). On a backend that reads only
+   * asynchronously (`webgpu`) use `forwardAsync`.
+   */
   forward(x: Tensor, graph: Graph, batch?: Tensor): TopKPoolingResult {
+    const score = this.score(x, graph);
+    const ids = batch ? (batch.dataSync() as Int32Array) : new Int32Array(x.shape[0]!);
+    return this.select(x, graph, score, score.dataSync() as Float32Array, ids);
+  }
+
+  /** As `forward`, reading the scores with `await data()`: works on every backend. */
+  async forwardAsync(x: Tensor, graph: Graph, batch?: Tensor): Promise<TopKPoolingResult> {
+    const score = this.score(x, graph);
+    const ids = batch ? ((await batch.data()) as Int32Array) : new Int32Array(x.shape[0]!);
+    return this.select(x, graph, score, (await score.data()) as Float32Array, ids);
+  }
+
+  /** tanh(X p / ‖p‖): [N, F] → [N]. */
+  private score(x: Tensor, graph: Graph): Tensor {
+    if (x.ndim !== 2 || x.shape[0] !== graph.numNodes)
+      argError('TopKPooling', 'x', `[${graph.numNodes}, F] (graph.numNodes rows)`, fmtShape(x.shape));
+    return x.mul(this.weight).sum(-1).div(this.weight.square().sum().sqrt()).tanh();
+  }
+
+  /** Keeps the ⌈ratio·n_g⌉ best nodes per graph (host side) and builds the pooled graph. */
+  private select(
+    x: Tensor,
+    graph: Graph,
+    score: Tensor,
+    values: Float32Array,
+    ids: Int32Array,
+  ): TopKPoolingResult {
     const n = x.shape[0]!;
-    if (n !== graph.numNodes)
-      argError('TopKPooling', 'x', `${graph.numNodes} rows (graph.numNodes)`, fmtShape(x.shape));
-    const ids = batch ? (batch.dataSync() as Int32Array) : new Int32Array(n);
-    const score = x.mul(this.weight).sum(-1).div(this.weight.square().sum().sqrt()).tanh();
-    const values = score.dataSync();
     const byGraph = new Map<number, number[]>();
     for (let i = 0; i < n; i++) {
       const list = byGraph.get(ids[i]!) ?? [];

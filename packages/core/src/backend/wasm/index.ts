@@ -108,6 +108,7 @@ interface Kernels {
   maxF32(x: number, outer: number, r: number, inner: number, out: number): void;
   minF32(x: number, outer: number, r: number, inner: number, out: number): void;
   logSumExpRowsF32(x: number, outer: number, r: number, out: number, k: number): void;
+  softmaxRowsF32(x: number, outer: number, r: number, out: number, log: number, k: number): void;
   mathConstantsSize(): number;
   writeMathConstants(k: number): void;
   indexAddF32(
@@ -609,6 +610,19 @@ export class WasmBackend implements Backend {
       return out;
     }
     return this.adopt(this.cpu.logSumExp(this.info(x), axis));
+  }
+  softmaxLastAxis(x: TensorInfo, log: boolean): DataId {
+    const r = x.shape[x.shape.length - 1] ?? 1;
+    const outer = r === 0 ? 0 : x.shape.reduce((a, b) => a * b, 1) / r;
+    const out = this.alloc(outer * r, 'float32');
+    const xPtr = (x.id as WasmData).ptr;
+    const flag = log ? 1 : 0;
+    const parts = this.parts(outer * r, this.splitThresholds.elements);
+    const split = (l: CallList, s: number, e: number) =>
+      l.call('softmaxRowsF32', xPtr + s * r * 4, e - s, r, out.ptr + s * r * 4, flag, this.mathConstants);
+    if (parts > 1 && splitCalls(this.ctx, parts, outer, 1, split)) return out;
+    this.k.softmaxRowsF32(xPtr, outer, r, out.ptr, flag, this.mathConstants);
+    return out;
   }
   cumsum(x: TensorInfo, axis: number, exclusive: boolean, reverse: boolean): DataId {
     return this.adopt(this.cpu.cumsum(this.info(x), axis, exclusive, reverse));

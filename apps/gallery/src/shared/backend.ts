@@ -1,0 +1,27 @@
+/**
+ * Backend choice for gallery workers: WebGPU where the browser exposes an adapter, the CPU
+ * backend otherwise (or when the page URL says `?backend=cpu`). The reason for a fallback is
+ * returned so the page can show it.
+ */
+import { getBackend, registerWebGPUBackend, setBackend } from '@erlangen/core';
+
+export interface BackendChoice {
+  backend: string;
+  /** Why WebGPU is not used, when it is not. */
+  note: string | null;
+}
+
+export async function chooseBackend(requested: string | null): Promise<BackendChoice> {
+  if (requested === 'cpu') {
+    await setBackend('cpu');
+    return { backend: getBackend(), note: 'CPU backend requested in the URL' };
+  }
+  registerWebGPUBackend();
+  try {
+    await setBackend('webgpu');
+    return { backend: 'webgpu', note: null };
+  } catch (e) {
+    await setBackend('cpu');
+    return { backend: getBackend(), note: `WebGPU unavailable: ${(e as Error).message}` };
+  }
+}
