@@ -19,7 +19,9 @@ describe('graph examples', () => {
   it('GIN on MUTAG runs cross-validation', () => {
     const r = trainMutag({ folds: 2, epochs: 2 });
     expect(r.foldAccuracies.length).toBe(2);
-    for (const a of r.foldAccuracies) expect(a).toBeGreaterThanOrEqual(0);
+    expect(r.selectedFoldAccuracies.length).toBe(2);
+    for (const a of [...r.foldAccuracies, ...r.selectedFoldAccuracies]) expect(a).toBeGreaterThanOrEqual(0);
+    expect(r.curve.length).toBe(2);
   }, 120_000);
 });
 

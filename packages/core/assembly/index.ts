@@ -1162,3 +1162,59 @@ export function softmaxRowsF32(x: usize, outer: i32, r: i32, out: usize, log: i3
     }
   }
 }
+
+// ---------------------------------------------------------------- optimiser (float32)
+
+/**
+ * One Adam / AdamW step over n float32s, fused: the composed update's ten elementwise kernels in
+ * one pass, with the same float32 operations in the same order, so the results are bit-identical
+ * to the composed form (every step is a correctly rounded IEEE operation). `moments` = 0 on the
+ * first step (m, v taken as 0, never read). `mode`: 0 plain, 1 L2 (g += wd·θ), 2 decoupled
+ * (θ ·= decay). `scalars`: 9 float32s — wd, decay, b1, 1 − b1, b2, 1 − b2, √(1 − b2ᵗ), eps and
+ * −lr/(1 − b1ᵗ). Writes θ', m', v' to outP / outM / outV (which may alias the inputs).
+ */
+export function adamF32(
+  p: usize, g: usize, m: usize, v: usize, n: i32, moments: i32, mode: i32, scalars: usize,
+  outP: usize, outM: usize, outV: usize,
+): void {
+  // The nine float32 scalars come through memory: worker threads pass kernel arguments as i32.
+  const wd = load<f32>(scalars), decay = load<f32>(scalars, 4);
+  const b1 = load<f32>(scalars, 8), oneMinusB1 = load<f32>(scalars, 12);
+  const b2 = load<f32>(scalars, 16), oneMinusB2 = load<f32>(scalars, 20);
+  const bc2Sqrt = load<f32>(scalars, 24), eps = load<f32>(scalars, 28), stepScale = load<f32>(scalars, 32);
+  const vwd = f32x4.splat(wd), vdecay = f32x4.splat(decay);
+  const vb1 = f32x4.splat(b1), vomb1 = f32x4.splat(oneMinusB1);
+  const vb2 = f32x4.splat(b2), vomb2 = f32x4.splat(oneMinusB2);
+  const vbc2 = f32x4.splat(bc2Sqrt), veps = f32x4.splat(eps), vstep = f32x4.splat(stepScale);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i * 4;
+    let theta = v128.load(p + o);
+    let grad = v128.load(g + o);
+    if (mode == 1) grad = f32x4.add(grad, f32x4.mul(theta, vwd));
+    else if (mode == 2) theta = f32x4.mul(theta, vdecay);
+    const gm = f32x4.mul(grad, vomb1);
+    const mNew = moments ? f32x4.add(f32x4.mul(v128.load(m + o), vb1), gm) : gm;
+    const g2 = f32x4.mul(f32x4.mul(grad, grad), vomb2);
+    const vNew = moments ? f32x4.add(f32x4.mul(v128.load(v + o), vb2), g2) : g2;
+    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vNew), vbc2), veps);
+    v128.store(outP + o, f32x4.add(theta, f32x4.mul(f32x4.div(mNew, denom), vstep)));
+    v128.store(outM + o, mNew);
+    v128.store(outV + o, vNew);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i * 4;
+    let theta = load<f32>(p + o);
+    let grad = load<f32>(g + o);
+    if (mode == 1) grad = grad + theta * wd;
+    else if (mode == 2) theta = theta * decay;
+    const gm = grad * oneMinusB1;
+    const mNew = moments ? load<f32>(m + o) * b1 + gm : gm;
+    const g2 = grad * grad * oneMinusB2;
+    const vNew = moments ? load<f32>(v + o) * b2 + g2 : g2;
+    const denom = Mathf.sqrt(vNew) / bc2Sqrt + eps;
+    store<f32>(outP + o, theta + (mNew / denom) * stepScale);
+    store<f32>(outM + o, mNew);
+    store<f32>(outV + o, vNew);
+  }
+}

@@ -27,6 +27,7 @@ export {
   registerGpuJsBackend,
 } from './backend/gpujs/index.js';
 export type {
+  AdamStepOptions,
   ArgReduceOp,
   Backend,
   BinaryOp,

@@ -414,6 +414,33 @@ describe('wasm threads: unary, row-wise binary, reductions, log-sum-exp, gather'
       for (const o of outs.slice(1, 3)) expect(Array.from(o)).toEqual(Array.from(outs[0]!));
     }
   });
+  it('fused Adam step, elements split across threads', () => {
+    const n = 1031;
+    const opts = {
+      mode: 'l2' as const,
+      weightDecay: 0.01,
+      decay: 1,
+      b1: 0.9,
+      oneMinusB1: 0.1,
+      b2: 0.999,
+      oneMinusB2: 0.001,
+      bc2Sqrt: 0.05,
+      eps: 1e-8,
+      stepScale: -0.01,
+    };
+    const outs = all.map((b) => {
+      const t = (values: Float32Array) => ({
+        id: b.upload(values, 'float32'),
+        shape: [n],
+        dtype: 'float32' as const,
+      });
+      // v (the second moment) is non-negative.
+      const ids = b.adamStep(t(rand(n, 1)), t(rand(n, 2)), t(rand(n, 3)), t(rand(n, 4).map(Math.abs)), opts);
+      return ids.map((id) => Array.from(b.readSync(id, 'float32', n)));
+    });
+    // Elementwise: the same result on 1, 2 and 3 threads and in the relaxed build (no FMA in it).
+    for (const o of outs.slice(1)) expect(o).toEqual(outs[0]);
+  });
   it('gather over outer slices and over indices of one slice', () => {
     for (const [shape, axis, e] of [
       [[5, 7, 3], 1, 4],

@@ -40,14 +40,19 @@ const result = trainMutag({
     if (epoch === 0) bar.start(epochs, 0, { fold: fold + 1, folds, loss: '—' });
     bar.update(epoch + 1, { loss: loss.toFixed(3) });
   },
-  onFold: (fold, acc) => {
+  onFold: (fold, acc, selected) => {
     bar.stop();
-    console.log(`  fold ${fold + 1}: test accuracy ${(100 * acc).toFixed(1)}%`);
+    console.log(
+      `  fold ${fold + 1}: test accuracy ${(100 * acc).toFixed(1)}% after the last epoch, ${(100 * selected).toFixed(1)}% at the best inner-validation epoch`,
+    );
   },
 });
 console.log(
   `\nMean test accuracy ${(100 * result.meanAccuracy).toFixed(1)}% ± ${(100 * result.stdAccuracy).toFixed(1)}% over ${opts.folds} folds ` +
     `(${((performance.now() - t0) / 1000).toFixed(0)} s).`,
+);
+console.log(
+  `Mean test accuracy at the best inner-validation epoch (selection without the test folds): ${(100 * result.selectedMeanAccuracy).toFixed(1)}% ± ${(100 * result.selectedStdAccuracy).toFixed(1)}%.`,
 );
 console.log(
   `Best fold-averaged epoch (Xu et al.'s protocol, selects on the test folds): ${(100 * result.bestEpochAccuracy).toFixed(1)}% at epoch ${result.bestEpoch + 1}.`,

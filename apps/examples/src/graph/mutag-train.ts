@@ -89,7 +89,8 @@ export interface MutagOptions {
   hidden?: number;
   /** Called after every epoch of every fold. */
   onEpoch?: (p: { fold: number; folds: number; epoch: number; epochs: number; loss: number }) => void;
-  onFold?: (fold: number, testAccuracy: number) => void;
+  /** Test accuracy after the last epoch and at the inner-validation-selected epoch. */
+  onFold?: (fold: number, testAccuracy: number, selectedTestAccuracy: number) => void;
 }
 
 export interface MutagResult {
@@ -97,6 +98,14 @@ export interface MutagResult {
   foldAccuracies: number[];
   meanAccuracy: number;
   stdAccuracy: number;
+  /**
+   * Test accuracy of each fold at the epoch of best accuracy on an inner validation set (a
+   * stratified ~1/9 of the fold's training graphs, held out from training; ties go to the lower
+   * validation loss): model selection that never looks at the test fold.
+   */
+  selectedFoldAccuracies: number[];
+  selectedMeanAccuracy: number;
+  selectedStdAccuracy: number;
   /** Fold-averaged test accuracy after every epoch. */
   curve: number[];
   /** max over epochs of `curve` (Xu et al.'s protocol) and its epoch (0-based). */
@@ -104,16 +113,43 @@ export interface MutagResult {
   bestEpoch: number;
 }
 
-function evaluate(model: Gin, graphs: Graph[], ids: Int32Array, labels: Int32Array): number {
+/** Accuracy and mean cross-entropy of the model on the graphs `ids`. */
+function evaluateWithLoss(
+  model: Gin,
+  graphs: Graph[],
+  ids: Int32Array,
+  labels: Int32Array,
+): { accuracy: number; loss: number } {
   model.eval();
   const batch = Batch.fromGraphs(Array.from(ids, (i) => graphs[i]!));
-  const pred = noGrad(() => tidy(() => model.forward(batch).argmax(1).dataSync()));
+  const y = tensor(
+    Array.from(ids, (i) => labels[i]!),
+    [ids.length],
+    'int32',
+  );
+  const [pred, loss] = noGrad(() =>
+    tidy(() => {
+      const logits = model.forward(batch);
+      return [logits.argmax(1).dataSync(), nn.functional.crossEntropy(logits, y).item()] as const;
+    }),
+  );
+  y.dispose();
+  batch.x!.dispose();
   let ok = 0;
   ids.forEach((g, k) => {
     ok += pred[k] === labels[g] ? 1 : 0;
   });
-  return ok / ids.length;
+  return { accuracy: ok / ids.length, loss };
 }
+
+function evaluate(model: Gin, graphs: Graph[], ids: Int32Array, labels: Int32Array): number {
+  return evaluateWithLoss(model, graphs, ids, labels).accuracy;
+}
+
+const meanAndStd = (v: number[]): [number, number] => {
+  const mean = v.reduce((s, x) => s + x, 0) / v.length;
+  return [mean, Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length)];
+};
 
 export function trainMutag(opts: MutagOptions = {}): MutagResult {
   const folds = opts.folds ?? 10;
@@ -123,8 +159,18 @@ export function trainMutag(opts: MutagOptions = {}): MutagResult {
   const mutag = loadMutag();
   const splits = stratifiedKFold(mutag.labels, folds, { seed });
   const accuracies: number[] = [];
+  const selected: number[] = [];
   const curve = new Array<number>(epochs).fill(0);
-  splits.forEach(({ train, test }, fold) => {
+  splits.forEach(({ train: foldTrain, test }, fold) => {
+    // Inner validation set: one ninth of the fold's training graphs, stratified, never trained on.
+    const inner = stratifiedKFold(
+      Array.from(foldTrain, (i) => mutag.labels[i]!),
+      9,
+      { seed: seed + fold },
+    )[0]!;
+    const train = Int32Array.from(inner.train, (k) => foldTrain[k]!);
+    const val = Int32Array.from(inner.test, (k) => foldTrain[k]!);
+    let best = { accuracy: -1, loss: Number.POSITIVE_INFINITY, test: 0 };
     manualSeed(seed + fold);
     const model = new Gin(
       mutag.numNodeFeatures,
@@ -165,20 +211,28 @@ export function trainMutag(opts: MutagOptions = {}): MutagResult {
         batch.x!.dispose();
       }
       scheduler.step();
-      curve[epoch]! += evaluate(model, mutag.graphs, test, mutag.labels) / folds;
+      const testAccuracy = evaluate(model, mutag.graphs, test, mutag.labels);
+      curve[epoch]! += testAccuracy / folds;
+      const v = evaluateWithLoss(model, mutag.graphs, val, mutag.labels);
+      if (v.accuracy > best.accuracy || (v.accuracy === best.accuracy && v.loss < best.loss))
+        best = { ...v, test: testAccuracy };
       opts.onEpoch?.({ fold, folds, epoch, epochs, loss: total / count });
     }
     const acc = evaluate(model, mutag.graphs, test, mutag.labels);
     accuracies.push(acc);
-    opts.onFold?.(fold, acc);
+    selected.push(best.test);
+    opts.onFold?.(fold, acc, best.test);
   });
-  const mean = accuracies.reduce((s, v) => s + v, 0) / accuracies.length;
-  const std = Math.sqrt(accuracies.reduce((s, v) => s + (v - mean) ** 2, 0) / accuracies.length);
+  const [mean, std] = meanAndStd(accuracies);
+  const [selectedMean, selectedStd] = meanAndStd(selected);
   const bestEpoch = curve.indexOf(Math.max(...curve));
   return {
     foldAccuracies: accuracies,
     meanAccuracy: mean,
     stdAccuracy: std,
+    selectedFoldAccuracies: selected,
+    selectedMeanAccuracy: selectedMean,
+    selectedStdAccuracy: selectedStd,
     curve,
     bestEpochAccuracy: curve[bestEpoch]!,
     bestEpoch,

@@ -8,6 +8,24 @@ import type { Shape } from '../shape.js';
 export type DataId = object;
 
 /** What a kernel sees of a tensor: storage, shape and dtype. Always contiguous, row-major. */
+/**
+ * Scalars of one fused Adam step, exactly the float32 constants the composed update multiplies by:
+ * g ← g + weightDecay·θ (mode 'l2') or θ ← decay·θ (mode 'decoupled'); m ← b1·m + oneMinusB1·g;
+ * v ← b2·v + oneMinusB2·g²; θ ← θ + (m / (√v / bc2Sqrt + eps))·stepScale.
+ */
+export interface AdamStepOptions {
+  mode: 'plain' | 'l2' | 'decoupled';
+  weightDecay: number;
+  decay: number;
+  b1: number;
+  oneMinusB1: number;
+  b2: number;
+  oneMinusB2: number;
+  bc2Sqrt: number;
+  eps: number;
+  stepScale: number;
+}
+
 export interface TensorInfo {
   readonly id: DataId;
   readonly shape: Shape;
@@ -163,6 +181,18 @@ export interface Backend {
    * same shape. Backends without it get the composed form (max, shift, logSumExp, exp).
    */
   softmaxLastAxis?(x: TensorInfo, log: boolean): DataId;
+  /**
+   * Optional fused kernel: one Adam / AdamW step on float32 θ, g and the moments m, v (null on the
+   * first step), as the composed update computes it (see `AdamStepOptions`). Returns θ', m', v'.
+   * Optimisers without it, or on backends without it, compose the update from elementwise kernels.
+   */
+  adamStep?(
+    param: TensorInfo,
+    grad: TensorInfo,
+    m: TensorInfo | null,
+    v: TensorInfo | null,
+    opts: AdamStepOptions,
+  ): [DataId, DataId, DataId];
   /** Inclusive or exclusive cumulative sum along `axis`. */
   cumsum(x: TensorInfo, axis: number, exclusive: boolean, reverse: boolean): DataId;
 

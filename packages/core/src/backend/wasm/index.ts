@@ -4,6 +4,7 @@ import { ErlangenError } from '../../errors.js';
 import { type Shape, sizeOf } from '../../shape.js';
 import { CpuBackend } from '../cpu/index.js';
 import type {
+  AdamStepOptions,
   ArgReduceOp,
   Backend,
   BinaryOp,
@@ -109,6 +110,19 @@ interface Kernels {
   minF32(x: number, outer: number, r: number, inner: number, out: number): void;
   logSumExpRowsF32(x: number, outer: number, r: number, out: number, k: number): void;
   softmaxRowsF32(x: number, outer: number, r: number, out: number, log: number, k: number): void;
+  adamF32(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    moments: number,
+    mode: number,
+    scalars: number,
+    outP: number,
+    outM: number,
+    outV: number,
+  ): void;
   mathConstantsSize(): number;
   writeMathConstants(k: number): void;
   indexAddF32(
@@ -610,6 +624,52 @@ export class WasmBackend implements Backend {
       return out;
     }
     return this.adopt(this.cpu.logSumExp(this.info(x), axis));
+  }
+  adamStep(
+    param: TensorInfo,
+    grad: TensorInfo,
+    m: TensorInfo | null,
+    v: TensorInfo | null,
+    o: AdamStepOptions,
+  ): [DataId, DataId, DataId] {
+    const n = param.shape.reduce((a, b) => a * b, 1);
+    const [outP, outM, outV] = [this.alloc(n, 'float32'), this.alloc(n, 'float32'), this.alloc(n, 'float32')];
+    const ptr = (t: TensorInfo | null) => (t ? (t.id as WasmData).ptr : 0);
+    const [p, g, mp, vp] = [ptr(param), ptr(grad), ptr(m), ptr(v)];
+    const moments = m && v ? 1 : 0;
+    const mode = o.mode === 'l2' ? 1 : o.mode === 'decoupled' ? 2 : 0;
+    // Worker threads pass kernel arguments as i32, so the float32 scalars go through memory.
+    const scalars = this.scratch(36);
+    new Float32Array(this.memory.buffer, scalars, 9).set([
+      o.weightDecay,
+      o.decay,
+      o.b1,
+      o.oneMinusB1,
+      o.b2,
+      o.oneMinusB2,
+      o.bc2Sqrt,
+      o.eps,
+      o.stepScale,
+    ]);
+    const run = (s: number, e: number) =>
+      [
+        p + s * 4,
+        g + s * 4,
+        mp + s * 4,
+        vp + s * 4,
+        e - s,
+        moments,
+        mode,
+        scalars,
+        outP.ptr + s * 4,
+        outM.ptr + s * 4,
+        outV.ptr + s * 4,
+      ] as const;
+    const parts = this.parts(n, this.splitThresholds.elements);
+    const split = (l: CallList, s: number, e: number) => l.call('adamF32', ...run(s, e));
+    if (!(parts > 1 && splitCalls(this.ctx, parts, n, 4, split))) this.k.adamF32(...run(0, n));
+    this.free(scalars, 36);
+    return [outP, outM, outV];
   }
   softmaxLastAxis(x: TensorInfo, log: boolean): DataId {
     const r = x.shape[x.shape.length - 1] ?? 1;
