@@ -19,7 +19,15 @@ export default defineConfig({
     rollupOptions: {
       input: Object.fromEntries(
         pages
-          .filter((p) => p === 'index' || p === 'graph')
+          .filter(
+            (p) =>
+              p === 'index' ||
+              p === 'graph' ||
+              p === 'grid' ||
+              p === 'info' ||
+              p === 'sphere' ||
+              p === 'mesh',
+          )
           .map((p) => [p, resolve(import.meta.dirname, `${p}.html`)]),
       ),
     },

@@ -5,7 +5,7 @@
  * uniform in [0, 2π) (bilinear interpolation, seeded).
  * Run: `npm run example:grid-rotmnist-quick --workspace @erlangen/examples -- --epochs 2`.
  */
-import { data, Generator, manualSeed, nn, noGrad, optim, type Tensor, tensor, tidy } from '@erlangen/core';
+import { Generator, manualSeed, nn, type Tensor, tensor } from '@erlangen/core';
 import {
   cyclicGroup,
   GeometricTensor,
@@ -15,9 +15,9 @@ import {
   PointwiseMaxPool,
   ReLU,
 } from '@erlangen/grid';
-import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { type DigitSplit, IMAGE_SIZE, loadMnistDigits, PIXEL_MEAN, PIXEL_STD } from './mnist-data.js';
+import { classificationAccuracy as accuracy, trainDigitClassifier } from './digit-training.js';
+import { IMAGE_SIZE, loadMnistDigits, PIXEL_MEAN, PIXEL_STD } from './mnist-data.js';
 
 const program = new Command()
   .name('erlangen-grid-rotmnist-quick')
@@ -140,57 +140,6 @@ function rotateImages(images: Tensor, angles: readonly number[]): Tensor {
   return tensor(out, [...images.shape]).keep();
 }
 
-function accuracy(model: nn.Module, images: Tensor, labels: Tensor): number {
-  const n = labels.shape[0]!;
-  let correct = 0;
-  for (let start = 0; start < n; start += 500) {
-    const size = Math.min(500, n - start);
-    correct += noGrad(() =>
-      tidy(() =>
-        (model.forward(images.narrow(0, start, size)) as Tensor)
-          .argmax(1)
-          .eq(labels.narrow(0, start, size))
-          .float()
-          .sum()
-          .item(),
-      ),
-    );
-  }
-  return correct / n;
-}
-
-function train(name: string, model: nn.Module, split: DigitSplit): void {
-  const optimizer = new optim.Adam(model.parameters(), { lr: 3e-3 });
-  const loader = new data.BatchIterator(
-    { images: split.images, labels: split.labels },
-    { batchSize: 32, shuffle: true, seed: opts.seed, dropLast: true },
-  );
-  const steps = Math.floor(split.labels.shape[0]! / 32);
-  const bar = new SingleBar({
-    format: `${name.padEnd(9)} [{bar}] epoch {epoch} · {value}/{total} steps · loss {loss} · {eta}s left`,
-    hideCursor: true,
-  });
-  for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    model.train();
-    bar.start(steps, 0, { epoch: epoch + 1, loss: '—' });
-    let step = 0;
-    for (const batch of loader) {
-      const loss = tidy(() => {
-        optimizer.zeroGrad();
-        const l = nn.functional.crossEntropy(model.forward(batch.images!) as Tensor, batch.labels!);
-        l.backward();
-        optimizer.step();
-        return l.item();
-      });
-      batch.images!.dispose();
-      batch.labels!.dispose();
-      bar.update(++step, { loss: loss.toFixed(3) });
-    }
-    bar.stop();
-  }
-  model.eval();
-}
-
 manualSeed(opts.seed);
 const { train: trainSplit, test } = loadMnistDigits(0.8, opts.limitPerClass);
 const n = test.labels.shape[0]!;
@@ -213,9 +162,10 @@ console.log(
 );
 const rows: string[] = [];
 for (const [name, model] of models) {
-  const start = performance.now();
-  train(name, model, trainSplit);
-  const seconds = (performance.now() - start) / 1000;
+  const seconds = trainDigitClassifier(name, model, trainSplit.images, trainSplit.labels, {
+    epochs: opts.epochs,
+    seed: opts.seed,
+  });
   const pct = (images: Tensor) => `${(100 * accuracy(model, images, test.labels)).toFixed(2)}%`.padStart(8);
   rows.push(
     `${name.padEnd(10)} ${String(model.numParameters()).padStart(6)} ${pct(test.images)} ${pct(quarterTurns)}   ${pct(anyAngle)}   (${seconds.toFixed(0)} s training)`,

@@ -1,4 +1,5 @@
-import { type Backend, registerWebGPUBackend, setBackend } from '@erlangen/core';
+import { setBackend } from '@erlangen/core';
+import { probeWebGPU } from '@erlangen/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type MnistOptions, trainMnistCnn } from '../src/mnist-train.js';
 
@@ -17,20 +18,9 @@ const ACCURACY_MARGIN = 0.01;
 /** The core's MNIST bar (test/mnist.test.ts); this configuration reaches 95.9% on both backends (seed 0). */
 const MIN_ACCURACY = 0.95;
 
-registerWebGPUBackend();
-let gpu: Backend | null = null;
-let unavailable: string | null = null;
-try {
-  gpu = await setBackend('webgpu');
-} catch (e) {
-  unavailable = (e as Error).message;
-} finally {
-  await setBackend('cpu');
-}
-const requireGpu = process.env.CI === 'true';
-if (unavailable && !requireGpu) console.warn(`webgpu MNIST test skipped: ${unavailable}`);
+const { backend: gpu, unavailable, skip } = await probeWebGPU('webgpu MNIST test');
 
-describe.skipIf(unavailable !== null && !requireGpu)('small CNN on MNIST digits (webgpu backend)', () => {
+describe.skipIf(skip)('small CNN on MNIST digits (webgpu backend)', () => {
   afterAll(async () => {
     await setBackend('cpu');
     // Dawn's worker threads must stop before the process exits, or lavapipe aborts at exit.

@@ -41,6 +41,8 @@ interface PageCase {
   /** Checks the page's headline number (`data-metric`). */
   check: (metric: string) => void;
   timeoutMs: number;
+  /** The backend the page must report (default 'webgpu'). */
+  backend?: string;
 }
 
 const CASES: PageCase[] = [
@@ -56,6 +58,40 @@ const CASES: PageCase[] = [
     query: '?epochs=30&every=10',
     check: (m) => expect(Number(m)).toBeGreaterThan(0.6),
     timeoutMs: 120_000,
+  },
+  {
+    // The pretrained p4 CNN's logits for a sample digit turned by 0°, 90°, 180°, 270°: equal up to
+    // float32 rounding (max |difference|, measured 1.4e-6; the plain CNN's differ by about 14).
+    page: 'grid',
+    query: '?check=1&angle=90',
+    check: (m) => expect(Number(m)).toBeLessThan(1e-4),
+    timeoutMs: 60_000,
+  },
+  {
+    // A Haar-random rotation of a band-limited random field: the harmonic (zonal) convolution's
+    // relative equivariance error ‖conv(Rx) − R̂conv(x)‖/‖R̂conv(x)‖ is float32 rounding.
+    page: 'sphere',
+    query: '?check=1',
+    check: (m) => expect(Number(m)).toBeLessThan(1e-4),
+    timeoutMs: 60_000,
+  },
+  {
+    // A short GemConv training run on Spot, then every vertex's gauge turned by a random angle: the
+    // network's logits (gauge-invariant scalars) must not change beyond float32 rounding.
+    page: 'mesh',
+    query: '?check=1',
+    check: (m) => expect(Number(m)).toBeLessThan(1e-4),
+    timeoutMs: 90_000,
+  },
+  {
+    // 200 epochs of the 12-bit tanh network, binned at 20 log-spaced epochs: at initialisation the
+    // first layer puts all 4096 inputs in distinct bins, so I(X;T) = log₂ 4096 = 12. On the CPU
+    // backend by design: the tiny network is dispatch-bound on WebGPU (5–13 s per epoch in SwiftShader).
+    page: 'info',
+    query: '?check=1&epochs=200',
+    check: (m) => expect(Math.abs(Number(m) - 12)).toBeLessThan(0.01),
+    timeoutMs: 60_000,
+    backend: 'cpu',
   },
 ];
 
@@ -100,7 +136,7 @@ describe.skipIf(missing !== null && !required)('gallery pages in Chromium (WebGP
         expect(state.error).toBe('');
         expect(errors).toEqual([]);
         expect(state.status).toBe('done');
-        if (c.page !== 'index') expect(state.backend).toBe('webgpu');
+        if (c.page !== 'index') expect(state.backend).toBe(c.backend ?? 'webgpu');
         c.check(state.metric);
       },
       c.timeoutMs + 30_000,

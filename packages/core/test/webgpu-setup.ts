@@ -4,7 +4,8 @@
  * element-by-element comparison that names the first offending element.
  */
 import type { WebGPUBackend } from '../src/backend/webgpu/index.js';
-import { registerWebGPUBackend, setBackend, type TypedArray } from '../src/index.js';
+import type { TypedArray } from '../src/index.js';
+import { probeWebGPU } from '../src/testing/index.js';
 import { compareWithCpu, type Tol } from './parity-helpers.js';
 
 export interface WebGPUSetup {
@@ -20,19 +21,8 @@ export interface WebGPUSetup {
 
 /** Registers 'webgpu', requests its device once and returns to 'cpu'. */
 export async function setUpWebGPU(): Promise<WebGPUSetup> {
-  registerWebGPUBackend();
-  let unavailable: string | null = null;
-  let backend: WebGPUBackend | null = null;
-  try {
-    backend = (await setBackend('webgpu')) as WebGPUBackend;
-  } catch (e) {
-    unavailable = (e as Error).message;
-  } finally {
-    await setBackend('cpu');
-  }
-  const requireGpu = process.env.CI === 'true';
-  if (unavailable && !requireGpu) console.warn(`webgpu tests skipped: ${unavailable}`);
-  return { backend, unavailable, requireGpu, skip: unavailable !== null && !requireGpu };
+  const probe = await probeWebGPU('webgpu tests');
+  return { ...probe, backend: probe.backend as WebGPUBackend | null };
 }
 
 export { randomTensors, type Tol, uniformValues } from './parity-helpers.js';

@@ -26,7 +26,10 @@ const edges: [number[], number[]] = [
   [1, 2, 3, 4, 5, 6, 0, 0, 1, 5, 3, 6, 4, 2],
 ];
 
-async function on(name: string, fn: (x: Tensor, g: Graph) => Tensor | Promise<Tensor>): Promise<Float32Array> {
+async function on(
+  name: string,
+  fn: (x: Tensor, g: Graph) => Tensor | Promise<Tensor>,
+): Promise<Float32Array> {
   const previous = getBackend();
   await setBackend(name);
   try {

@@ -4,17 +4,8 @@
  * (there is no WGSL kernel for them and webgpu cannot read back synchronously). Without an adapter
  * the suite is skipped with the reason, except under CI=true, where it must run (and fails).
  */
-import {
-  Generator,
-  getBackend,
-  nn,
-  optim,
-  randn,
-  registerWebGPUBackend,
-  setBackend,
-  type Tensor,
-  tensor,
-} from '@erlangen/core';
+import { Generator, getBackend, nn, optim, randn, setBackend, type Tensor, tensor } from '@erlangen/core';
+import { probeWebGPU } from '@erlangen/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   Batch,
@@ -30,17 +21,7 @@ import {
 } from '../src/index.js';
 import { maxAbsDiff } from './helpers.js';
 
-registerWebGPUBackend();
-let unavailable: string | null = null;
-try {
-  await setBackend('webgpu');
-} catch (e) {
-  unavailable = (e as Error).message;
-} finally {
-  await setBackend('cpu');
-}
-const requireGpu = process.env.CI === 'true';
-if (unavailable && !requireGpu) console.warn(`graph webgpu tests skipped: ${unavailable}`);
+const { unavailable, skip } = await probeWebGPU('graph webgpu tests');
 
 const edges: [number[], number[]] = [
   [0, 1, 2, 3, 4, 5, 6, 1, 3, 0, 6, 2, 4, 4],
@@ -62,7 +43,7 @@ async function on(backend: string, fn: (x: Tensor, g: Graph) => Tensor): Promise
   }
 }
 
-describe.skipIf(unavailable !== null && !requireGpu)('webgpu backend parity with cpu', () => {
+describe.skipIf(skip)('webgpu backend parity with cpu', () => {
   afterAll(async () => setBackend('cpu'));
   it('has an adapter', () => expect(unavailable).toBeNull());
   const cases: [string, (x: Tensor, g: Graph) => Tensor][] = [

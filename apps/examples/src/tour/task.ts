@@ -1,28 +1,16 @@
 /**
- * One stop of the 5G tour (`npm start`): a small, real model of one domain. A task reports
- * progress through `progress`, writes its figures under `outDir`, and returns one summary row.
+ * One stop of the 5G tour (`npm start`): a small, real model of one domain, run as its example
+ * program (so it shows the example's own progress bar) with arguments sized for the tour. The
+ * example writes a one-row summary (`--summary-json`, see summary.ts) that the tour collects.
  */
-export interface TourContext {
-  /** Backend already selected (`cpu`, `wasm`, `webgpu`, …). */
+export interface TourOptions {
+  /** Backend to run on (`cpu`, `wasm`, `webgpu`). */
   backend: string;
-  /** A shorter run (CI smoke runs, impatient readers): same code, fewer epochs / samples. */
+  /** A shorter run: same code, fewer epochs / samples. */
   quick: boolean;
   seed: number;
-  /** Folder for this task's figures (exists). */
+  /** Folder for this stop's figures (created before the run). */
   outDir: string;
-  /** Progress of the current phase: `label` names it, value/total count steps. */
-  progress(label: string, value: number, total: number): void;
-}
-
-export interface TourResult {
-  /** What was learnt, e.g. "node classification, Cora". */
-  task: string;
-  /** Which model(s), e.g. "GCN (2 layers)". */
-  model: string;
-  /** The headline number(s), formatted, e.g. "test 81.5%". */
-  metric: string;
-  /** Figures written (absolute paths). */
-  figures: string[];
 }
 
 export interface TourTask {
@@ -33,5 +21,8 @@ export interface TourTask {
   description: string;
   /** Backends it runs on; the tour says so instead of failing deep inside. */
   backends: readonly string[];
-  run(ctx: TourContext): Promise<TourResult>;
+  /** The example's built script in dist/ (e.g. `cora.js`). */
+  script: string;
+  /** Its command-line arguments for this run (the tour adds `--summary-json`). */
+  args(o: TourOptions): string[];
 }

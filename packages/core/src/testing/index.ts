@@ -1,6 +1,8 @@
 /**
  * @erlangen/core/testing: finite-difference gradient checks and closeness assertions for the test
- * suites of core and of packages built on it (graph, grid). Test-only; not part of the main entry.
+ * suites of core and of packages built on it (graph, grid), and `probeWebGPU`, the shared acquisition
+ * of the 'webgpu' backend (skip with the reason locally, fail under CI=true). Test-only; not part of
+ * the main entry.
  *
  *   import { gradcheck } from '@erlangen/core/testing';
  *   gradcheck((x, w) => conv2d(x, w), [x, w], { eps: 1e-3, rtol: 1e-2, atol: 1e-3 });
@@ -19,6 +21,8 @@
  * `throwOnFailure: false`.
  */
 import { enableGrad, Generator, gradients, randn, type Tensor, tensor, tidy } from '../index.js';
+
+export { probeWebGPU, type WebGPUProbe } from './webgpu.js';
 
 export interface GradcheckOptions {
   /** Step of the central difference (default 1e-3). */

@@ -15,7 +15,7 @@ export function gridPermutation(group: PlanarGroup, g: number, height: number, w
     argError(
       op,
       'g',
-      `a grid symmetry of ${group.name} (a multiple of 90°; interpolated rotations are not built yet)`,
+      `a grid symmetry of ${group.name} (a multiple of 90°; use transformInterpolated for other angles)`,
       `${group.describe(g)} (${((group.angle(g) * 180) / Math.PI).toFixed(1)}°)`,
     );
   }

@@ -21,7 +21,7 @@ export function checkGridGroup(op: string, group: PlanarGroup): void {
     argError(
       op,
       'group',
-      'a group of exact grid symmetries (C1, C2, C4, D1, D2 or D4; steerable convolutions for other N are not built yet)',
+      'a group of exact grid symmetries (C1, C2, C4, D1, D2 or D4; for other N use the steerable R2Conv)',
       group.name,
     );
 }

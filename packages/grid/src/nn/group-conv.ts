@@ -39,6 +39,7 @@ abstract class ExpandedConv extends nn.Module {
   weight: Tensor;
   bias: Tensor | null;
   private readonly expansion: Tensor;
+  private cache: { weightId: unknown; biasId: unknown; bank: Tensor; bias: Tensor | null } | null = null;
 
   protected constructor(
     op: string,
@@ -87,10 +88,46 @@ abstract class ExpandedConv extends nn.Module {
       .reshape([fields * this.group.order]);
   }
 
-  /** Shapes: x [batch, inType.size, H, W] → [batch, outType.size, H', W'] (H' = H for stride 1, default padding). */
+  /** Drops the eval-mode filter cache (it is also rebuilt automatically when the weights are re-assigned). */
+  invalidateCache(): void {
+    if (this.cache) {
+      this.cache.bank.dispose();
+      this.cache.bias?.dispose();
+      this.cache = null;
+    }
+  }
+
+  /**
+   * The filter bank and bias for a forward: expanded afresh in training mode (so gradients reach the
+   * base filter); in eval mode expanded once and cached, keyed on the storage of weight and bias, which
+   * an optimiser step or `loadStateDict` replaces (`assign`), so the cache never goes stale.
+   */
+  private bankAndBias(): { bank: Tensor; bias: Tensor | null } {
+    if (this.training) {
+      this.invalidateCache();
+      return { bank: this.filterBank(), bias: this.expandedBias() };
+    }
+    const weightId = (this.weight as unknown as { id: unknown }).id;
+    const biasId = this.bias ? (this.bias as unknown as { id: unknown }).id : null;
+    if (!this.cache || this.cache.weightId !== weightId || this.cache.biasId !== biasId) {
+      this.invalidateCache();
+      const { bank, bias } = noGrad(() => ({
+        bank: this.filterBank().keep(),
+        bias: this.expandedBias()?.keep() ?? null,
+      }));
+      this.cache = { weightId, biasId, bank, bias };
+    }
+    return { bank: this.cache.bank, bias: this.cache.bias };
+  }
+
+  /**
+   * Shapes: x [batch, inType.size, H, W] → [batch, outType.size, H', W'] (H' = H for stride 1, default
+   * padding). In eval mode the expanded filter is cached, so inference costs one plain conv2d.
+   */
   forward(x: GeometricTensor): GeometricTensor {
     const input = checkInput(this.op, x, this.inType);
-    const y = conv2d(input.tensor, this.filterBank(), this.expandedBias(), {
+    const { bank, bias } = this.bankAndBias();
+    const y = conv2d(input.tensor, bank, bias, {
       padding: this.padding,
       stride: this.stride,
     });

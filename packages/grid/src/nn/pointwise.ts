@@ -1,4 +1,4 @@
-import { maxPool2d, nn } from '@erlangen/core';
+import { elu, maxPool2d, nn } from '@erlangen/core';
 import { argError, checkPositiveInt } from '../errors.js';
 import { FieldType } from '../fields/field-type.js';
 import { GeometricTensor } from '../fields/geometric-tensor.js';
@@ -7,7 +7,7 @@ import { checkInput } from './input.js';
 /**
  * Pointwise ReLU on fields whose representations permute channels (regular, quotient, trivial): a
  * pointwise function commutes with permutation matrices, so it is equivariant there and nowhere else
- * (irrep fields need norm or gated nonlinearities, not built yet). Shape unchanged.
+ * (irrep fields need NormNonLinearity or GatedNonLinearity). Shape unchanged.
  */
 export class ReLU extends nn.Module {
   constructor(readonly type: FieldType) {
@@ -25,6 +25,48 @@ export class ReLU extends nn.Module {
 
   forward(x: GeometricTensor): GeometricTensor {
     return new GeometricTensor(checkInput('ReLU', x, this.type).tensor.relu(), this.type);
+  }
+}
+
+/** The pointwise functions `PointwiseNonLinearity` offers. */
+export type PointwiseFunction = 'relu' | 'abs' | 'elu' | 'sigmoid' | 'tanh';
+
+/**
+ * A pointwise nonlinearity (ReLU, |·|, ELU, sigmoid, tanh) on permutation fields (regular, quotient,
+ * trivial), equivariant for the same reason as `ReLU`. Shape unchanged.
+ */
+export class PointwiseNonLinearity extends nn.Module {
+  constructor(
+    readonly type: FieldType,
+    readonly fn: PointwiseFunction = 'relu',
+  ) {
+    super();
+    if (!(type instanceof FieldType)) argError('PointwiseNonLinearity', 'type', 'a FieldType', String(type));
+    if (!['relu', 'abs', 'elu', 'sigmoid', 'tanh'].includes(fn))
+      argError('PointwiseNonLinearity', 'fn', "'relu', 'abs', 'elu', 'sigmoid' or 'tanh'", String(fn));
+    const bad = type.representations.find((r) => !r.isPermutation);
+    if (bad)
+      argError(
+        'PointwiseNonLinearity',
+        'type',
+        'fields whose representations permute channels (regular, quotient or trivial)',
+        `${type} (${bad.name} is not a permutation representation)`,
+      );
+  }
+
+  forward(x: GeometricTensor): GeometricTensor {
+    const t = checkInput('PointwiseNonLinearity', x, this.type).tensor;
+    const y =
+      this.fn === 'relu'
+        ? t.relu()
+        : this.fn === 'abs'
+          ? t.abs()
+          : this.fn === 'elu'
+            ? elu(t)
+            : this.fn === 'sigmoid'
+              ? t.sigmoid()
+              : t.tanh();
+    return new GeometricTensor(y, this.type);
   }
 }
 

@@ -1,0 +1,2 @@
+// The argument checks live in core so that every package reports bad input in the same format.
+export { argError, checkNonNegativeInt, checkPositiveInt, ErlangenError, fmtShape } from '@erlangen/core';
