@@ -274,7 +274,7 @@ describe('bad axes', () => {
     );
     throwsArg(
       () => softmax(zeros([2, 3]), 1.5),
-      "softmax: argument 'axis' expected an integer but received 1.5".replace('softmax', 'logSoftmax'),
+      "softmax: argument 'axis' expected an integer but received 1.5",
     );
     throwsArg(
       () => cumsum(zeros([3]), 1),
@@ -311,7 +311,7 @@ describe('disposed tensors and non-tensors', () => {
     const cases: [() => unknown, string][] = [
       [() => matmul(live, t), 'matmul'],
       [() => conv2d(t, live), 'conv2d'],
-      [() => softmax(t), 'logSoftmax'],
+      [() => softmax(t), 'softmax'],
       [() => gather(live, 0, t), 'gather'],
       [() => concat([live, t]), 'concat'],
       [() => t.exp(), 'exp'],

@@ -65,14 +65,14 @@ const program = new Command()
   .option('-e, --epochs <n>', 'training epochs (default 8000 for twelve-bit, 30 for mnist)', int)
   .option(
     '-b, --batch-size <n>',
-    'minibatch size (default: full batch 3276 for twelve-bit, 128 for mnist)',
+    "minibatch size (default: 256 for twelve-bit, IDNNs'; 3276 = full batch; 128 for mnist)",
     int,
   )
   .option('--lr <x>', 'Adam learning rate (default 4e-4 for twelve-bit, 1e-3 for mnist)', Number.parseFloat)
   .option(
     '--split <kind>',
-    "twelve-bit split: 'shuffled' or 'original' (IDNNs' biased first 80%)",
-    'shuffled',
+    "twelve-bit split: 'original' (IDNNs' biased first 80%, default) or 'shuffled'",
+    'original',
   )
   .option(
     '--init <kind>',
@@ -81,8 +81,8 @@ const program = new Command()
   )
   .option(
     '--batch-order <kind>',
-    "twelve-bit minibatch order: 'shuffled' (every epoch) or 'fixed' (IDNNs' consecutive slices)",
-    'shuffled',
+    "twelve-bit minibatch order: 'fixed' (IDNNs' consecutive slices, default) or 'shuffled' (every epoch)",
+    'fixed',
   )
   .option('--record-points <n>', 'log-spaced recording epochs', int, 60)
   .option('--probe-size <n>', 'mnist: probe digits', int, 1000)
@@ -154,7 +154,7 @@ const run =
     ? trainTwelveBit({
         activation,
         epochs,
-        batchSize: o.batchSize ?? 3276,
+        batchSize: o.batchSize ?? 256,
         lr: o.lr ?? 4e-4,
         split: o.split as 'shuffled' | 'original',
         init: o.init as 'truncated-normal' | 'torch',
