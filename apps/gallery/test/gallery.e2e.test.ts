@@ -116,7 +116,7 @@ describe.skipIf(missing !== null && !required)('gallery pages in Chromium (WebGP
 
   for (const c of CASES) {
     it(
-      `${c.page}: loads without console errors, runs on webgpu, reports its number`,
+      `${c.page}: loads without console errors, runs on ${c.backend ?? 'webgpu'}, reports its number`,
       async () => {
         const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
         const errors: string[] = [];

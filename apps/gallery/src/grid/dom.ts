@@ -1,15 +1,7 @@
-/** Small DOM builders for the grid page. */
+/** The grid page's canvas builder (and the shared `el`). */
+import { el } from '../shared/dom.js';
 
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+export { el };
 
 /** A size×size canvas (CSS scales it up) announced as an image with `label`. */
 export function canvas(size: number, label: string, cls = ''): HTMLCanvasElement {

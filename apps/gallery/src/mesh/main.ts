@@ -23,7 +23,7 @@ import { handleStatus, mountPage, param, reportUncaught } from '../shared/page.j
 import '../shared/style.css';
 import weightsUrl from './assets/region-net.safetensors?url';
 import './mesh.css';
-import { el } from './dom.js';
+import { el } from '../shared/dom.js';
 import type { GaugeCheck, MeshMessage, MeshRequest } from './protocol.js';
 import { Transporter, type TransportResult, wrapAngle } from './transport.js';
 import { ARROW_COLOUR, E1_COLOUR, E2_COLOUR, MeshView } from './view.js';

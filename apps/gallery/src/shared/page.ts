@@ -4,6 +4,7 @@
  * `document.body.dataset.status` ('loading' | 'running' | 'done' | 'error') and their headline
  * number on `data-metric`, which the end-to-end tests read.
  */
+import { el } from './dom.js';
 import type { WorkerStatus } from './messages.js';
 
 export const PAGES = [
@@ -29,17 +30,6 @@ export interface PageParts {
   showError(message: string): void;
   setBackend(backend: string, note: string | null): void;
   done(metric: number | string): void;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  text?: string,
-) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 export function mountPage(title: string, intro: string): PageParts {

@@ -19,6 +19,7 @@ import {
 import { handleStatus, mountPage, param, reportUncaught } from '../shared/page.js';
 import '../shared/style.css';
 import './sphere.css';
+import { el } from '../shared/dom.js';
 import { drawMap, drawSpectrum, maxAbs } from './draw.js';
 import { Globe } from './globe.js';
 import {
@@ -45,16 +46,6 @@ const page = mountPage(
 );
 reportUncaught(page);
 
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 const DEG = Math.PI / 180;
 const spectrumDegrees = 16;
 

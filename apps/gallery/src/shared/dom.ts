@@ -1,4 +1,4 @@
-/** A small DOM builder for the mesh page. */
+/** The gallery pages' one DOM builder: an element with attributes and optional text. */
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Record<string, string> = {},
