@@ -234,9 +234,12 @@ describe('R2Conv', () => {
       const train = conv.forward(x).tensor.dataSync();
       conv.eval();
       const a = conv.forward(x).tensor.dataSync();
-      const cached = (conv as unknown as { cache: { filter: Tensor } }).cache.filter;
+      const cached = (conv as unknown as { filterCache: { cached: { filter: Tensor } } }).filterCache.cached
+        .filter;
       conv.forward(x);
-      expect((conv as unknown as { cache: { filter: Tensor } }).cache.filter).toBe(cached);
+      expect(
+        (conv as unknown as { filterCache: { cached: { filter: Tensor } } }).filterCache.cached.filter,
+      ).toBe(cached);
       expect(maxAbsDiff(a, train)).toBeLessThan(1e-6);
       noGrad(() => conv.weights.assign(conv.weights.mul(2)));
       const b = conv.forward(x).tensor.dataSync();

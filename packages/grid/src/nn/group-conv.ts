@@ -3,6 +3,7 @@ import { checkNonNegativeInt, checkPositiveInt } from '../errors.js';
 import { FieldType } from '../fields/field-type.js';
 import { GeometricTensor } from '../fields/geometric-tensor.js';
 import type { PlanarGroup } from '../groups/planar-group.js';
+import { ExpandedFilterCache } from './filter-cache.js';
 import {
   checkGridGroup,
   checkOddKernel,
@@ -39,7 +40,7 @@ abstract class ExpandedConv extends nn.Module {
   weight: Tensor;
   bias: Tensor | null;
   private readonly expansion: Tensor;
-  private cache: { weightId: unknown; biasId: unknown; bank: Tensor; bias: Tensor | null } | null = null;
+  private readonly filterCache = new ExpandedFilterCache();
 
   protected constructor(
     op: string,
@@ -90,34 +91,16 @@ abstract class ExpandedConv extends nn.Module {
 
   /** Drops the eval-mode filter cache (it is also rebuilt automatically when the weights are re-assigned). */
   invalidateCache(): void {
-    if (this.cache) {
-      this.cache.bank.dispose();
-      this.cache.bias?.dispose();
-      this.cache = null;
-    }
+    this.filterCache.invalidate();
   }
 
-  /**
-   * The filter bank and bias for a forward: expanded afresh in training mode (so gradients reach the
-   * base filter); in eval mode expanded once and cached, keyed on the storage of weight and bias, which
-   * an optimiser step or `loadStateDict` replaces (`assign`), so the cache never goes stale.
-   */
+  /** The filter bank and bias for a forward: expanded afresh in training mode, cached in eval mode. */
   private bankAndBias(): { bank: Tensor; bias: Tensor | null } {
-    if (this.training) {
-      this.invalidateCache();
-      return { bank: this.filterBank(), bias: this.expandedBias() };
-    }
-    const weightId = (this.weight as unknown as { id: unknown }).id;
-    const biasId = this.bias ? (this.bias as unknown as { id: unknown }).id : null;
-    if (!this.cache || this.cache.weightId !== weightId || this.cache.biasId !== biasId) {
-      this.invalidateCache();
-      const { bank, bias } = noGrad(() => ({
-        bank: this.filterBank().keep(),
-        bias: this.expandedBias()?.keep() ?? null,
-      }));
-      this.cache = { weightId, biasId, bank, bias };
-    }
-    return { bank: this.cache.bank, bias: this.cache.bias };
+    const { filter, bias } = this.filterCache.get(this.training, this.weight, this.bias, () => ({
+      filter: this.filterBank(),
+      bias: this.expandedBias(),
+    }));
+    return { bank: filter, bias };
   }
 
   /**

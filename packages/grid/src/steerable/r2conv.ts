@@ -14,6 +14,7 @@ import { FieldType } from '../fields/field-type.js';
 import { GeometricTensor } from '../fields/geometric-tensor.js';
 import type { Representation } from '../groups/representation.js';
 import { invariantEmbedding } from '../nn/field-maps.js';
+import { ExpandedFilterCache } from '../nn/filter-cache.js';
 import { checkInput } from '../nn/input.js';
 import { type KernelBasis, type KernelBasisOptions, kernelBasis } from './kernel-basis.js';
 
@@ -61,7 +62,7 @@ export class R2Conv extends nn.Module {
   private readonly blocks: Block[];
   private readonly assembly: Tensor;
   private readonly biasExpansion: Tensor | null;
-  private cache: { weightsId: unknown; biasId: unknown; filter: Tensor; bias: Tensor | null } | null = null;
+  private readonly filterCache = new ExpandedFilterCache();
 
   constructor(inType: FieldType, outType: FieldType, kernelSize: number, opts: R2ConvOptions = {}) {
     super();
@@ -204,29 +205,14 @@ export class R2Conv extends nn.Module {
 
   /** Drops the eval-mode filter cache (it is also rebuilt automatically when the weights are re-assigned). */
   invalidateCache(): void {
-    if (this.cache) {
-      this.cache.filter.dispose();
-      this.cache.bias?.dispose();
-      this.cache = null;
-    }
+    this.filterCache.invalidate();
   }
 
   private filterAndBias(): { filter: Tensor; bias: Tensor | null } {
-    if (this.training) {
-      this.invalidateCache();
-      return { filter: this.expandFilter(), bias: this.expandBias() };
-    }
-    const weightsId = (this.weights as unknown as { id: unknown }).id;
-    const biasId = this.bias ? (this.bias as unknown as { id: unknown }).id : null;
-    if (!this.cache || this.cache.weightsId !== weightsId || this.cache.biasId !== biasId) {
-      this.invalidateCache();
-      const { filter, bias } = noGrad(() => ({
-        filter: this.expandFilter().keep(),
-        bias: this.expandBias()?.keep() ?? null,
-      }));
-      this.cache = { weightsId, biasId, filter, bias };
-    }
-    return { filter: this.cache.filter, bias: this.cache.bias };
+    return this.filterCache.get(this.training, this.weights, this.bias, () => ({
+      filter: this.expandFilter(),
+      bias: this.expandBias(),
+    }));
   }
 
   forward(x: GeometricTensor): GeometricTensor {
