@@ -1,6 +1,6 @@
 /**
  * The training loop and accuracy count shared by the digit-classification examples
- * (sphere/spherical-mnist.ts, grid-rotmnist-quick.ts): Adam at lr 3e-3 on cross-entropy, shuffled
+ * (grid-rotmnist-quick.ts): Adam at lr 3e-3 on cross-entropy, shuffled
  * batches of 32 (last partial batch dropped), a progress bar per epoch. Synchronous reads
  * (`item()`), so for cpu/wasm backends; mnist-train.ts is the async variant that also runs on webgpu.
  */

@@ -64,6 +64,13 @@ export {
   fmtShape,
 } from './errors.js';
 export * from './io/index.js';
+// Dense symmetric eigen-decomposition on Float64Array (float64 CPU path, cyclic Jacobi), for the
+// small Rayleigh–Ritz and Gram-matrix problems of the domain packages (mesh-gauge, info-bottleneck).
+export {
+  type SymmetricEigen64Result,
+  symmetricEigen64,
+  symmetricEigenvalues64,
+} from './linalg/symmetric-eigen.js';
 export { dispose, keep, tidy } from './memory.js';
 export * as nn from './nn/index.js';
 export * from './ops/index.js';

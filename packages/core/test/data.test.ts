@@ -140,4 +140,24 @@ describe('TensorDataset and randomSplit', () => {
     expect(data.permutation(50, 3)).toEqual(p);
     expect(data.permutation(50, 3, 1)).not.toEqual(p);
   });
+
+  it('permutationFrom shuffles with any uniform source and checks its arguments', () => {
+    let state = 7;
+    const lcg = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 4294967296;
+    };
+    const p = data.permutationFrom(40, lcg);
+    expect([...p].sort((a, b) => a - b)).toEqual([...Array(40).keys()]);
+    // Fisher–Yates swaps position i with ⌊u·(i + 1)⌋, i = n−1 … 1: u = 0 always picks position 0.
+    expect([...data.permutationFrom(4, () => 0)]).toEqual([1, 2, 3, 0]);
+    expect(data.permutationFrom(0, lcg).length).toBe(0);
+    expect(errorOf(() => data.permutationFrom(-1, lcg))).toContain(
+      "permutationFrom: argument 'n' expected a non-negative integer",
+    );
+    expect(errorOf(() => data.permutationFrom(3, 0.5 as unknown as () => number))).toContain(
+      "argument 'uniform' expected a function",
+    );
+    expect(errorOf(() => data.permutation(2.5, 0))).toContain("permutation: argument 'n'");
+  });
 });

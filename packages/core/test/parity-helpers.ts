@@ -8,6 +8,9 @@ import type { Conv2dGeometry } from '../src/backend/kernels.js';
 import {
   conv2d,
   Generator,
+  gradients,
+  indexAdd,
+  indexSelect,
   maxPool2d,
   nn,
   randn,
@@ -137,6 +140,40 @@ export async function trainingGradientsParity(
   );
   const gc = await runConv(conv.map(toDevice), toDevice(img));
   for (const [k, v] of cc.entries()) compare(gc[k]!, v, tol, `conv net grad ${k}`);
+}
+
+/**
+ * [loss, ...parameter gradients] as host arrays of a small conv net built on backend `name` from
+ * fixed seeded parameters and inputs, for comparing a backend with the CPU: x [4, 3, 11, 11] → conv
+ * 3×3 (pad 1) → relu → 2×2 max-pool → conv 3×3 (stride 2, pad 1, groups 2) → tanh → flatten [4, 72]
+ * (→ with `indexMixing`, + indexAdd(indexSelect(·)) over a repeating index) → linear → cross-entropy.
+ */
+export function convNetLossAndGrads(name: string, opts: { indexMixing?: boolean } = {}): TypedArray[] {
+  const shapes = [[6, 3, 3, 3], [6], [8, 3, 3, 3], [8 * 3 * 3, 5], [5]];
+  const params = shapes.map((s, i) =>
+    tensor(
+      uniformValues(
+        s.reduce((p, c) => p * c, 1),
+        20 + i,
+      ).map((v) => v * 0.5),
+      s,
+    )
+      .to(name)
+      .requireGrad(),
+  );
+  const [w1, b1, w2, w3, b3] = params as [Tensor, Tensor, Tensor, Tensor, Tensor];
+  const x = tensor(uniformValues(4 * 3 * 11 * 11, 30), [4, 3, 11, 11]).to(name);
+  const target = tensor(new Int32Array([0, 3, 4, 1]), [4], 'int32').to(name);
+  let h = conv2d(x, w1, b1, { padding: 1 }).relu();
+  h = maxPool2d(h, 2);
+  h = conv2d(h, w2, null, { stride: 2, padding: 1, groups: 2 }).tanh();
+  let flat = h.reshape([h.shape[0]!, -1]);
+  if (opts.indexMixing) {
+    const index = tensor(new Int32Array([1, 3, 3, 0, 2, 1]), [6], 'int32').to(name);
+    flat = indexAdd(indexSelect(flat, 0, index), 0, index, flat.shape[0]!).add(flat);
+  }
+  const loss = nn.functional.crossEntropy(flat.matmul(w3).add(b3), target);
+  return [loss, ...gradients(loss, params)].map((t) => t.dataSync());
 }
 
 /** The kernel-level geometry of a conv2d of x [N, C, H, W] with w [O, C/groups, KH, KW]. */

@@ -19,24 +19,17 @@ import { splitRange } from '../src/backend/wasm/threads-partition.js';
 import {
   type Conv2dGeometry,
   CpuBackend,
-  conv2d,
   createCpuBackend,
   type DataId,
   type DType,
   ErlangenError,
-  gradients,
-  indexAdd,
-  indexSelect,
   type MatmulGeometry,
-  maxPool2d,
-  nn,
   registerBackend,
   registerCpuBackend,
-  type Tensor,
   type TypedArray,
   tensor,
 } from '../src/index.js';
-import { convGeometry, uniformValues } from './parity-helpers.js';
+import { convGeometry, convNetLossAndGrads, uniformValues } from './parity-helpers.js';
 
 // Multi-threaded wasm kernels against the single-threaded ones and the pure TypeScript CPU
 // backend. Split thresholds are set to 1, so even 1×1 problems take the threaded code paths (each
@@ -618,37 +611,10 @@ describe('wasm threads: ops and gradients through the engine', () => {
   beforeAll(() => {
     registerBackend('wasm-threads-3', () => three);
   });
-  /** Loss and gradients of a small conv net (conv → relu → maxPool → conv → linear → cross-entropy, plus a scatter). */
-  function lossAndGrads(params: Tensor[], x: Tensor, target: Tensor, index: Tensor): Tensor[] {
-    const [w1, b1, w2, w3, b3] = params as [Tensor, Tensor, Tensor, Tensor, Tensor];
-    let h = conv2d(x, w1, b1, { padding: 1 }).relu();
-    h = maxPool2d(h, 2);
-    h = conv2d(h, w2, null, { stride: 2, padding: 1, groups: 2 }).tanh();
-    const flat = h.reshape([h.shape[0]!, -1]);
-    const mixed = indexAdd(indexSelect(flat, 0, index), 0, index, flat.shape[0]!).add(flat);
-    const logits = mixed.matmul(w3).add(b3);
-    const loss = nn.functional.crossEntropy(logits, target);
-    return [loss, ...gradients(loss, params)];
-  }
   it('a conv net gives the same loss and gradients on cpu and 3-thread wasm', () => {
-    const shapes = [[6, 3, 3, 3], [6], [8, 3, 3, 3], [8 * 3 * 3, 5], [5]];
-    const runOn = (name: string) => {
-      const params = shapes.map((s, i) =>
-        tensor(
-          rand(size(s), 20 + i).map((v) => v * 0.5),
-          s,
-        )
-          .to(name)
-          .requireGrad(),
-      );
-      const x = tensor(rand(4 * 3 * 11 * 11, 30), [4, 3, 11, 11]).to(name);
-      const target = tensor(new Int32Array([0, 3, 4, 1]), [4], 'int32').to(name);
-      const index = tensor(new Int32Array([1, 3, 3, 0, 2, 1]), [6], 'int32').to(name);
-      return lossAndGrads(params, x, target, index).map((t) => t.dataSync());
-    };
     const before = three.pool!.stats.jobs;
-    const ref = runOn('cpu');
-    const got = runOn('wasm-threads-3');
+    const ref = convNetLossAndGrads('cpu', { indexMixing: true });
+    const got = convNetLossAndGrads('wasm-threads-3', { indexMixing: true });
     expect(three.pool!.stats.jobs).toBeGreaterThan(before);
     for (let i = 0; i < ref.length; i++) expectClose(got[i]!, ref[i]!, 1e-5, 1e-3);
   });

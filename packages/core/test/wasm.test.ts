@@ -8,7 +8,6 @@ import {
   CpuBackend,
   cast,
   concat,
-  conv2d,
   cumsum,
   type DataId,
   type DType,
@@ -16,19 +15,16 @@ import {
   Generator,
   gather,
   getBackend,
-  gradients,
   indexAdd,
   indexSelect,
   logsumexp,
   type MatmulGeometry,
   maxPool2d,
-  nn,
   pad,
   randn,
   registerWasmBackend,
   scatterAdd,
   setBackend,
-  type Tensor,
   type TypedArray,
   tensor,
   tile,
@@ -36,7 +32,7 @@ import {
   wasmSimdSupported,
   where,
 } from '../src/index.js';
-import { convGeometry, uniformValues } from './parity-helpers.js';
+import { convGeometry, convNetLossAndGrads, uniformValues } from './parity-helpers.js';
 
 // Kernel-level parity: the same inputs uploaded to the CPU (reference) and wasm backends, every
 // wasm kernel's output compared with the CPU one's.
@@ -660,37 +656,12 @@ describe("wasm backend: ops and gradients through setBackend('wasm')", () => {
     await setBackend(previous);
   });
 
-  /** Loss and gradients of a small conv net (conv → relu → maxPool → conv(groups 2, stride 2) → linear → cross-entropy). */
-  function lossAndGrads(params: Tensor[], x: Tensor, target: Tensor): Tensor[] {
-    const [w1, b1, w2, w3, b3] = params as [Tensor, Tensor, Tensor, Tensor, Tensor];
-    let h = conv2d(x, w1, b1, { padding: 1 }).relu();
-    h = maxPool2d(h, 2);
-    h = conv2d(h, w2, null, { stride: 2, padding: 1, groups: 2 }).tanh();
-    const logits = h.reshape([h.shape[0]!, -1]).matmul(w3).add(b3);
-    const loss = nn.functional.crossEntropy(logits, target);
-    return [loss, ...gradients(loss, params)];
-  }
-
   it('a conv net gives the same loss and gradients on cpu and wasm', async () => {
-    const shapes = [[6, 3, 3, 3], [6], [8, 3, 3, 3], [8 * 3 * 3, 5], [5]];
-    const run = (name: string) => {
-      const params = shapes.map((s, i) =>
-        tensor(
-          rand(size(s), 20 + i).map((v) => v * 0.5),
-          s,
-        )
-          .to(name)
-          .requireGrad(),
-      );
-      const x = tensor(rand(4 * 3 * 11 * 11, 30), [4, 3, 11, 11]).to(name);
-      const target = tensor(new Int32Array([0, 3, 4, 1]), [4], 'int32').to(name);
-      return lossAndGrads(params, x, target).map((t) => t.dataSync());
-    };
     await setBackend('cpu');
-    const ref = run('cpu');
+    const ref = convNetLossAndGrads('cpu');
     await setBackend('wasm');
     expect(getBackend()).toBe('wasm');
-    const got = run('wasm');
+    const got = convNetLossAndGrads('wasm');
     for (let i = 0; i < ref.length; i++) expectClose(got[i]!, ref[i]!, 1e-5, 1e-3);
   });
 

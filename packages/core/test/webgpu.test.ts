@@ -355,19 +355,63 @@ describe.skipIf(skip)('webgpu backend', { timeout: 60_000 }, () => {
     await parity('mm 67x45 @ 45x130', (a, b) => a.matmul(b), [randT([67, 45]), randT([45, 130])], MM);
     await parity('mm vec', (a, b) => a.matmul(b), [randT([33]), randT([33, 5])], MM);
     await parity('bmm broadcast', (a, b) => a.matmul(b), [randT([3, 17, 70]), randT([1, 70, 9])], MM);
-    for (const [ta, tb] of [
-      [true, false],
-      [false, true],
-      [true, true],
-    ] as const) {
-      const a = ta ? randT([2, 40, 19]) : randT([2, 19, 40]);
-      const b = tb ? randT([2, 65, 40]) : randT([2, 40, 65]);
-      await parity(
-        `bmm transA=${ta} transB=${tb}`,
-        (x, y) => bmm(x, y, { transA: ta, transB: tb }),
-        [a, b],
-        MM,
-      );
+    // m = 19 takes the thin (thread-per-output) kernel, m = 45 the 64×64 tiles.
+    for (const m of [19, 45]) {
+      for (const [ta, tb] of [
+        [true, false],
+        [false, true],
+        [true, true],
+      ] as const) {
+        const a = ta ? randT([2, 40, m]) : randT([2, m, 40]);
+        const b = tb ? randT([2, 65, 40]) : randT([2, 40, 65]);
+        await parity(
+          `bmm m=${m} transA=${ta} transB=${tb}`,
+          (x, y) => bmm(x, y, { transA: ta, transB: tb }),
+          [a, b],
+          MM,
+        );
+      }
+    }
+  });
+
+  it('thin matmuls (fewer than 32 rows or columns): one thread per output', async () => {
+    // The shapes of a small MLP's forward and gradients, a long k with a tiny output (weight
+    // gradient), batch broadcast on either side, and a wide-but-short product.
+    await parity('x·W', (a, b) => a.matmul(b), [randT([3276, 12]), randT([12, 10])], MM);
+    await parity(
+      'Xᵀ·dY (long k)',
+      (x, y) => bmm(x, y, { transA: true }),
+      [randT([1, 700, 12]), randT([1, 700, 10])],
+      MM,
+    );
+    await parity(
+      'dY·Wᵀ',
+      (x, y) => bmm(x, y, { transB: true }),
+      [randT([1, 300, 10]), randT([1, 12, 10])],
+      MM,
+    );
+    await parity('broadcast A', (a, b) => a.matmul(b), [randT([1, 5, 33]), randT([4, 33, 70])], MM);
+    await parity('broadcast B', (a, b) => a.matmul(b), [randT([4, 70, 33]), randT([1, 33, 6])], MM);
+    await parity('short and wide', (a, b) => a.matmul(b), [randT([3, 200]), randT([200, 300])], MM);
+    // The thin and tiled kernels accumulate k in the same order with FMAs: equal values.
+    const tiled = await createWebGPUBackend({ matmulTile: 64 });
+    try {
+      const a = Float32Array.from({ length: 19 * 40 }, (_, i) => Math.sin(i));
+      const b = Float32Array.from({ length: 40 * 7 }, (_, i) => Math.cos(i));
+      const run = async (backend: typeof tiled) => {
+        const ia = { id: backend.upload(a, 'float32'), shape: [19, 40], dtype: 'float32' as const };
+        const ib = { id: backend.upload(b, 'float32'), shape: [40, 7], dtype: 'float32' as const };
+        const geometry = { batch: 1, m: 19, k: 40, n: 7, transA: false, transB: false, batchA: 1, batchB: 1 };
+        return backend.read(backend.matmul(ia, ib, geometry), 'float32', 19 * 7);
+      };
+      const thin = await createWebGPUBackend();
+      try {
+        expect(Array.from(await run(thin))).toEqual(Array.from(await run(tiled)));
+      } finally {
+        thin.destroy();
+      }
+    } finally {
+      tiled.destroy();
     }
   });
 
@@ -515,7 +559,13 @@ describe.skipIf(skip)('webgpu backend', { timeout: 60_000 }, () => {
       expect(gpu(randT([1])).backend).toBe(small);
       // 2-D grid for the 1-D kernels (> 3·256 threads), row- and batch-chunked matmul dispatches.
       await parity('2-D grid', (x) => ops.exp(x).add(1), [randT([7, 300])], FN);
-      await parity('chunked matmul', (a, c) => a.matmul(c), [randT([5, 200, 20]), randT([5, 20, 30])], MM);
+      await parity('chunked matmul', (a, c) => a.matmul(c), [randT([5, 200, 20]), randT([5, 20, 40])], MM);
+      await parity(
+        '2-D grid thin matmul',
+        (a, c) => a.matmul(c),
+        [randT([2, 100, 20]), randT([2, 20, 9])],
+        MM,
+      );
     } finally {
       target = 'webgpu';
       small.destroy();

@@ -1,4 +1,14 @@
-import { argError, ErlangenError, nn, noGrad, softmax, type Tensor, tidy } from '@erlangen/core';
+import {
+  argError,
+  ErlangenError,
+  getBackend,
+  nn,
+  noGrad,
+  setBackend,
+  softmax,
+  type Tensor,
+  tidy,
+} from '@erlangen/core';
 import { type BinningStrategy, binnedInformation, describeBinning } from './estimators/binning.js';
 import { rowCodes } from './estimators/discrete.js';
 import { kdeInformation } from './estimators/kde.js';
@@ -152,12 +162,12 @@ export interface RecorderOptions {
   onRecord?: (record: EpochRecord) => void;
 }
 
-function inputCodesOf(x: Tensor): Int32Array {
+/** Row codes of the probe's host values [N·d]: equal rows ⇔ equal codes. */
+function inputCodesOf(values: ArrayLike<number>, rows: number): Int32Array {
   // Bit patterns of the float32 values: equal rows ⇔ equal codes, no tolerance.
-  const flat = x.dataSync() as Float32Array;
+  const flat = Float32Array.from(values);
   const bits = new Int32Array(flat.buffer, flat.byteOffset, flat.length);
-  const n = x.shape[0]!;
-  return rowCodes(bits, n, flat.length / n);
+  return rowCodes(bits, rows, flat.length / rows);
 }
 
 function subsample(m: Matrix, y: Int32Array, max: number): { m: Matrix; y: Int32Array; rows: Int32Array } {
@@ -194,6 +204,11 @@ function oneHot(y: Int32Array): Matrix {
  * plus per-layer weight norms and gradient signal-to-noise ratios. The training loop calls
  * `beginEpoch(e)` before and `endEpoch(e)` after each epoch, and `observeGradients()` after each
  * backward pass; `recordNow(e)` records outside that protocol (e.g. at initialisation).
+ *
+ * Those methods read tensors synchronously, which only the `cpu` and `wasm` backends can. On a backend
+ * that reads asynchronously (`webgpu`), await the async twins instead: `endEpochAsync(e)`,
+ * `observeGradientsAsync()` and `recordNowAsync(e)`. They read every tensor with `await t.data()`
+ * and then run the same host code, so both paths give the same records from the same values.
  */
 export class InformationPlaneRecorder {
   readonly layerNames: string[];
@@ -205,7 +220,8 @@ export class InformationPlaneRecorder {
   private readonly model: nn.Module | undefined;
   private readonly probe: Tensor;
   private readonly labels: Int32Array;
-  private readonly xCodes: Int32Array;
+  /** discrete identity of each probe row; computed from the probe's values on first use when not given */
+  private xCodes: Int32Array | undefined;
   private readonly onRecord: ((r: EpochRecord) => void) | undefined;
   private readonly epochSet: Set<number>;
   private gradSum = new Map<string, Float64Array>();
@@ -223,8 +239,13 @@ export class InformationPlaneRecorder {
       argError(op, 'probeInputs', 'a non-empty probe set', `shape [${probe.shape.join(', ')}]`);
     this.labels = toLabels(op, 'probeLabels', opts.probeLabels);
     checkSameCount(op, ['probeInputs', probe.shape[0]!], ['probeLabels', this.labels.length]);
-    this.xCodes = opts.inputCodes ? toLabels(op, 'inputCodes', opts.inputCodes) : inputCodesOf(probe);
-    checkSameCount(op, ['probeInputs', probe.shape[0]!], ['inputCodes', this.xCodes.length]);
+    if (opts.inputCodes) {
+      this.xCodes = toLabels(op, 'inputCodes', opts.inputCodes);
+      checkSameCount(op, ['probeInputs', probe.shape[0]!], ['inputCodes', this.xCodes.length]);
+    } else if (probe.backend.canReadSync) {
+      // Read now where that is possible; an asynchronous backend's probe is read by the first recordNowAsync.
+      this.xCodes = inputCodesOf(probe.dataSync(), probe.shape[0]!);
+    }
     if (opts.taps) {
       this.taps = opts.taps;
       this.layerNames = opts.layerNames ?? [];
@@ -256,10 +277,33 @@ export class InformationPlaneRecorder {
 
   /** Accumulates the current `.grad` of every weight matrix (call after each backward in a recorded epoch). */
   observeGradients(): void {
+    const grads = this.weightGradients();
+    this.accumulateGradients(
+      grads.map(([name, g]) => [name, this.readSync('observeGradients', `the gradient of ${name}`, g)]),
+    );
+  }
+
+  /**
+   * `observeGradients` for backends that read asynchronously (webgpu): awaits every gradient's values.
+   * Await it before the next optimizer step changes the gradients.
+   */
+  async observeGradientsAsync(): Promise<void> {
+    const grads = this.weightGradients();
+    const values = await Promise.all(grads.map(([, g]) => g.data()));
+    this.accumulateGradients(grads.map(([name], i) => [name, values[i]!]));
+  }
+
+  /** The gradient tensors of the weight matrices (parameters with ≥ 2 dimensions) that have one. */
+  private weightGradients(): [string, Tensor][] {
+    if (!this.model) return [];
+    const out: [string, Tensor][] = [];
+    for (const [name, p] of this.model.namedParameters()) if (p.ndim >= 2 && p.grad) out.push([name, p.grad]);
+    return out;
+  }
+
+  private accumulateGradients(grads: [string, ArrayLike<number>][]): void {
     if (!this.model) return;
-    for (const [name, p] of this.model.namedParameters()) {
-      if (p.ndim < 2 || !p.grad) continue;
-      const g = p.grad.dataSync();
+    for (const [name, g] of grads) {
       let s = this.gradSum.get(name);
       let q = this.gradSq.get(name);
       if (!s || !q) {
@@ -287,9 +331,100 @@ export class InformationPlaneRecorder {
     return this.isRecordEpoch(epoch) ? this.recordNow(epoch) : null;
   }
 
-  /** Evaluates the probe set and every estimator on every layer now. */
+  /** `endEpoch` for backends that read asynchronously (webgpu). */
+  async endEpochAsync(epoch: number): Promise<EpochRecord | null> {
+    return this.isRecordEpoch(epoch) ? this.recordNowAsync(epoch) : null;
+  }
+
+  /** Evaluates the probe set and every estimator on every layer now (reads synchronously: cpu, wasm). */
   recordNow(epoch: number): EpochRecord {
-    const layers: Matrix[] = noGrad(() =>
+    const op = 'InformationPlaneRecorder.recordNow';
+    if (this.needsProbeValues()) this.hostProbe(this.readSync(op, 'probeInputs', this.probe));
+    const outs = this.evaluateLayers();
+    try {
+      const values = outs.map((t, l) => this.readSync(op, `layer ${l}`, t));
+      const weights = this.weightTensors().map(
+        ([name, w]) => [name, this.readSync(op, name, w)] as [string, ArrayLike<number>],
+      );
+      return this.finishRecord(epoch, outs, values, weights);
+    } finally {
+      for (const t of outs) t.dispose();
+    }
+  }
+
+  /**
+   * `recordNow` for backends that read asynchronously (webgpu): the layers are computed on the model's
+   * backend, their values (and the weights, and the probe on first use) are awaited, and the
+   * estimators then run on the host exactly as in `recordNow`. Await it before the next training step
+   * changes the weights.
+   */
+  async recordNowAsync(epoch: number): Promise<EpochRecord> {
+    if (this.needsProbeValues()) this.hostProbe(await this.probe.data());
+    const outs = this.evaluateLayers();
+    try {
+      const weightTensors = this.weightTensors();
+      const [values, weightValues] = await Promise.all([
+        Promise.all(outs.map((t) => t.data())),
+        Promise.all(weightTensors.map(([, w]) => w.data())),
+      ]);
+      const weights = weightTensors.map(
+        ([name], i) => [name, weightValues[i]!] as [string, ArrayLike<number>],
+      );
+      // KDE and MINE compute with core tensors and read them synchronously: on a backend that cannot
+      // (webgpu) they run on 'cpu' meanwhile. No await falls between the switch and the switch back
+      // other than setBackend's own, so other tensor code of this thread does not run in between.
+      const previous = getBackend();
+      const active = await setBackend(previous);
+      const usesTensors = this.estimators.some((e) => e.kind === 'kde' || e.kind === 'mine');
+      if (active.canReadSync || !usesTensors) return this.finishRecord(epoch, outs, values, weights);
+      await setBackend('cpu');
+      try {
+        return this.finishRecord(epoch, outs, values, weights);
+      } finally {
+        await setBackend(previous);
+      }
+    } finally {
+      for (const t of outs) t.dispose();
+    }
+  }
+
+  /** True until the host has what it needs of the probe: its codes, and X itself for Rényi and MINE. */
+  private needsProbeValues(): boolean {
+    const needsX = this.estimators.some((e) => e.kind === 'renyi' || e.kind === 'mine');
+    return !this.xCodes || (needsX && !this.xMatrix);
+  }
+
+  /** Derives from the probe's host values [N·d] the input codes (when none were given) and, if needed, X. */
+  private hostProbe(values: ArrayLike<number>): void {
+    const rows = this.probe.shape[0]!;
+    this.xCodes ??= inputCodesOf(values, rows);
+    if (this.estimators.some((e) => e.kind === 'renyi' || e.kind === 'mine'))
+      this.xMatrix ??= toMatrix('InformationPlaneRecorder', 'probeInputs', {
+        values: Float64Array.from(values),
+        rows,
+        cols: this.probe.size / rows,
+      });
+  }
+
+  /** The input codes (set by the constructor or by `hostProbe` before any estimate runs). */
+  private codes(): Int32Array {
+    if (!this.xCodes) throw new ErlangenError('InformationPlaneRecorder: the probe inputs were not read yet');
+    return this.xCodes;
+  }
+
+  /** A synchronous read, with an error that points to the async method on backends that cannot. */
+  private readSync(op: string, what: string, t: Tensor): ArrayLike<number> {
+    if (!t.backend.canReadSync)
+      throw new ErlangenError(
+        `${op}: ${what} lives on the '${t.backend.name}' backend, which reads asynchronously; ` +
+          'use the async methods (await recordNowAsync / endEpochAsync / observeGradientsAsync)',
+      );
+    return t.dataSync();
+  }
+
+  /** The taps on the probe set in eval mode, without gradients: one [N, d_l] tensor per layer (caller disposes). */
+  private evaluateLayers(): Tensor[] {
+    return noGrad(() =>
       tidy(() => {
         const wasTraining = this.model?.training;
         this.model?.eval();
@@ -300,8 +435,30 @@ export class InformationPlaneRecorder {
             throw new ErlangenError(
               `InformationPlaneRecorder: layer ${l} returned ${t.shape[0]} samples for a probe set of ${this.probe.shape[0]}`,
             );
-          return toMatrix('InformationPlaneRecorder', `layer ${l}`, t.reshape([t.shape[0]!, -1]));
+          return t.reshape([t.shape[0]!, -1]);
         });
+      }),
+    );
+  }
+
+  /** The weight matrices (parameters with ≥ 2 dimensions) the diagnostics report. */
+  private weightTensors(): [string, Tensor][] {
+    if (!this.model) return [];
+    return this.model.namedParameters().filter(([, p]) => p.ndim >= 2) as [string, Tensor][];
+  }
+
+  /** Runs every estimator on the layers' host values [N·d_l] and stores the epoch's record. */
+  private finishRecord(
+    epoch: number,
+    outs: Tensor[],
+    values: ArrayLike<number>[],
+    weights: [string, ArrayLike<number>][],
+  ): EpochRecord {
+    const layers: Matrix[] = outs.map((t, l) =>
+      toMatrix('InformationPlaneRecorder', `layer ${l}`, {
+        values: Float64Array.from(values[l]!),
+        rows: t.shape[0]!,
+        cols: t.shape[1]!,
       }),
     );
     while (this.layerNames.length < layers.length)
@@ -316,25 +473,23 @@ export class InformationPlaneRecorder {
       });
       estimatorMs[name] = performance.now() - t0;
     });
-    const rec: EpochRecord = { epoch, records, diagnostics: this.diagnostics(), estimatorMs };
+    const rec: EpochRecord = { epoch, records, diagnostics: this.diagnostics(weights), estimatorMs };
     this.history.push(rec);
     this.onRecord?.(rec);
     return rec;
   }
 
+  /** X as a float64 [N, d] matrix (set by `hostProbe` before Rényi or MINE runs). */
   private inputMatrix(): Matrix {
-    this.xMatrix ??= toMatrix(
-      'InformationPlaneRecorder',
-      'probeInputs',
-      this.probe.reshape([this.probe.shape[0]!, -1]),
-    );
+    if (!this.xMatrix)
+      throw new ErlangenError('InformationPlaneRecorder: the probe inputs were not read yet');
     return this.xMatrix;
   }
 
   private estimate(spec: EstimatorSpec, t: Matrix): Omit<InformationRecord, 'epoch' | 'estimator' | 'layer'> {
     switch (spec.kind) {
       case 'binning': {
-        const r = binnedInformation(t, this.xCodes, this.labels, spec.strategy ?? { kind: 'fixed' });
+        const r = binnedInformation(t, this.codes(), this.labels, spec.strategy ?? { kind: 'fixed' });
         return { ixt: r.ixt, ity: r.ity };
       }
       case 'kde': {
@@ -383,12 +538,10 @@ export class InformationPlaneRecorder {
     }
   }
 
-  private diagnostics(): LayerDiagnostics[] {
-    if (!this.model) return [];
+  /** Weight norms and gradient statistics from the weights' host values. */
+  private diagnostics(weights: [string, ArrayLike<number>][]): LayerDiagnostics[] {
     const out: LayerDiagnostics[] = [];
-    for (const [name, p] of this.model.namedParameters()) {
-      if (p.ndim < 2) continue;
-      const w = p.dataSync();
+    for (const [name, w] of weights) {
       let wn = 0;
       for (let i = 0; i < w.length; i++) wn += w[i]! * w[i]!;
       const s = this.gradSum.get(name);

@@ -13,6 +13,7 @@ export {
   type DiscoFilter,
   type DiscoFilterOptions,
   discoFilter,
+  evaluateDiscoBasis,
 } from './conv/disco.js';
 export {
   applySparse,
@@ -25,7 +26,20 @@ export {
   type SparseTensors,
   sparseTensors,
 } from './conv/graph.js';
+export {
+  type IcosahedralHierarchy,
+  icosahedralHierarchy,
+  icosahedralPool,
+  icosahedralUnpool,
+} from './conv/icosahedral-pooling.js';
 export { sphericalMean } from './conv/pooling.js';
+export {
+  fromRingMajor,
+  RingMajorZonalConv,
+  type RingMajorZonalConvOptions,
+  ringMajorSphericalMean,
+  toRingMajor,
+} from './conv/ring-major.js';
 export { type S2ConvOptions, S2ToSO3Conv, SO3Conv, SO3FFT } from './conv/so3.js';
 export { SpectralZonalConv, type SpectralZonalConvOptions } from './conv/zonal.js';
 export {
@@ -61,6 +75,7 @@ export {
   gaussLegendreNodes,
   gridSampling,
   mwSampling,
+  mwWeights,
 } from './sampling/grid.js';
 export {
   ang2pix,
@@ -82,7 +97,9 @@ export {
   icosahedralSampling,
 } from './sampling/icosahedral.js';
 export { fftInPlace } from './sht/fft.js';
+export { gridSHT64, type SHT64 } from './sht/grid-sht64.js';
 export { InverseRealSHT, packCoefficients, RealSHT, unpackCoefficients } from './sht/real-sht.js';
 export { SpectralResample } from './sht/resample.js';
 export { gridRings, healpixRingLayout, type Ring } from './sht/rings.js';
-export { coeffIndex, gridSHT64, HealpixSHT64, RingSHT64 } from './sht/sht64.js';
+export { coeffIndex, HealpixSHT64, RingSHT64 } from './sht/sht64.js';
+export { TorusSHT64 } from './sht/torus.js';

@@ -103,6 +103,30 @@ describe('DISCO convolution', () => {
     gradcheck((xx) => ring.forward(xx!), [randn([1, 2, 9, 16], { generator: new Generator(13) })]);
   });
 
+  it("the transpose's 'per-ring' contraction equals the dense one and is the per-ring forward's adjoint", () => {
+    const fine = gridSampling('equiangular', 9);
+    const coarse = gridSampling('equiangular', 5);
+    const opts = { kernelShape: [2, 3] as [number, number], seed: 15, bias: false };
+    const dense = new DiscoConvTransposeS2(coarse, fine, 3, 2, { ...opts, contraction: 'dense' });
+    const ring = new DiscoConvTransposeS2(coarse, fine, 3, 2, { ...opts, contraction: 'per-ring' });
+    expect(ring.contraction).toBe('per-ring');
+    const g = new Generator(16);
+    const z = randn([2, 3, 5, 8], { generator: g });
+    const a = dense.forward(z).dataSync();
+    const b = ring.forward(z).dataSync();
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-5);
+    const down = new DiscoConvS2(fine, 2, 3, { ...opts, outSampling: coarse, contraction: 'per-ring' });
+    ring.weight = down.weight.permute([1, 0, 2]);
+    const x = randn([2, 2, 9, 16], { generator: g });
+    const lhs = down.forward(x).mul(z).sum().item();
+    const rhs = ring.forward(z).mul(x).sum().item();
+    expect(Math.abs(lhs - rhs)).toBeLessThan(1e-4 * Math.max(1, Math.abs(lhs)));
+    gradcheck((zz) => ring.forward(zz!), [randn([1, 3, 5, 8], { generator: g })]);
+    expect(() => new DiscoConvTransposeS2(coarse, fine, 1, 1, { contraction: 'sparse' as 'dense' })).toThrow(
+      /contraction/,
+    );
+  });
+
   it('Zernike basis: n(n+1)/2 functions, the (0, 0) one integrates to 1, the others integrate to ≈ 0', () => {
     const s = gridSampling('gauss-legendre', 64);
     const f = discoFilter(s, s, { basis: 'zernike', kernelShape: 3, cutoff: 0.4 });

@@ -4,7 +4,6 @@
  * (comma lists allowed, e.g. `--estimator binning,floor,kde`). `--task mnist` runs Saxe et al.'s
  * MNIST setting instead of the 12-bit task.
  */
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getBackend } from '@erlangen/core';
@@ -21,6 +20,7 @@ import {
 } from '@erlangen/info-bottleneck';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { renderPng } from '../svg-to-png.js';
 import { writeTourSummary } from '../tour/summary.js';
 import { trainSaxeMnist } from './mnist-saxe.js';
 
@@ -36,26 +36,6 @@ const ESTIMATORS: Record<string, EstimatorSpec> = {
 
 const int = (v: string) => Number.parseInt(v, 10);
 
-/** SVG → PNG through a headless Chromium screenshot (no native renderer ships with Node). */
-function renderPng(svgPath: string, width: number, height: number): void {
-  const png = svgPath.replace(/\.svg$/, '.png');
-  for (const bin of ['chromium', 'chromium-browser', 'google-chrome']) {
-    const r = spawnSync(
-      bin,
-      [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        `--screenshot=${png}`,
-        `--window-size=${width},${height}`,
-        `file://${svgPath}`,
-      ],
-      { stdio: 'ignore', timeout: 60_000 },
-    );
-    if (r.status === 0) return;
-  }
-  console.log(`  (no headless Chromium found: ${png} not written; the SVG is)`);
-}
 const program = new Command()
   .name('erlangen-info-plane')
   .description('Train, record I(X;T) and I(T;Y) per layer, and write the information-plane figures.')
@@ -209,8 +189,8 @@ for (const name of rec.estimatorNames) {
     `${name.split('(')[0]}: ${s.layerNames[narrow]} I(X;T) ${peak.toFixed(1)} → ${ixt.at(-1)!.toFixed(1)} bits, I(T;Y) ${out.at(-1)!.toFixed(2)}`,
   );
   if (o.png) {
-    renderPng(join(outDir, `${file}.svg`), 640, 480);
-    renderPng(join(outDir, `${file}-layers.svg`), 900, 360);
+    renderPng(join(outDir, `${file}.svg`), { width: 640, height: 480 });
+    renderPng(join(outDir, `${file}-layers.svg`), { width: 900, height: 360 });
   }
   if (o.frames) {
     const dir = join(outDir, `${file}-frames`);

@@ -1,222 +1,232 @@
 /**
- * Spherical MNIST (Cohen et al. 2018's construction): digits projected onto the sphere, trained with
- * an S²CNN (S² → SO(3) → SO(3) convolutions), a harmonic (zonal spectral) spherical CNN, a DISCO spherical CNN and a planar CNN on the
- * equirectangular image, tested NR/NR, R/R and NR/R (train/test, R = randomly rotated). Also
- * measures the equivariance-vs-cost table and writes the figures.
- * Run: `npm run example:sphere --workspace @erlangen/examples -- --epochs 2 --out out`.
+ * Spherical MNIST (Cohen et al. 2018's construction) on the full MNIST set: digits projected onto
+ * the sphere, trained with a harmonic (zonal spectral, batch-normalised) spherical CNN, an S²CNN
+ * (S² → SO(3) → SO(3) convolutions), a DISCO spherical CNN and a planar CNN on the equirectangular
+ * image, each trained on unrotated (NR) and/or rotated (R) digits and tested NR/NR, R/R and NR/R
+ * (train/test). Also measures the equivariance-vs-cost table and writes the figures (SVG and PNG).
+ * Run: `npm run example:sphere --workspace @erlangen/examples -- --models harmonic --epochs 1`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Generator, manualSeed, nn, type Tensor, tensor } from '@erlangen/core';
-import {
-  DiscoConvS2,
-  type GridSampling,
-  gridPoints,
-  gridSampling,
-  gridSHT64,
-  projectImagesToSphere,
-  S2ToSO3Conv,
-  SO3Conv,
-  SpectralResample,
-  SpectralZonalConv,
-  sphericalMean,
-} from '@erlangen/sphere';
+import { manualSeed, registerCpuBackend, registerWasmBackend, setBackend } from '@erlangen/core';
+import { gridSHT64 } from '@erlangen/sphere';
 import { Command } from 'commander';
-import { classificationAccuracy, trainDigitClassifier } from '../digit-training.js';
-import { IMAGE_SIZE, loadMnistDigits, PIXEL_MEAN, PIXEL_STD } from '../mnist-data.js';
+import { renderPng } from '../svg-to-png.js';
 import { writeTourSummary } from '../tour/summary.js';
+import { type SphereSet, sphericalMnist } from './data.js';
 import { equivarianceTable } from './equivariance.js';
+import { g32, MODELS } from './models.js';
 import { equivariancePlot, signalFigure } from './svg.js';
+import { sphereAccuracy, trainOnSpheres } from './train.js';
 
+const int = (v: string) => Number.parseInt(v, 10);
 const program = new Command()
   .name('erlangen-sphere')
-  .description('Spherical MNIST: harmonic, DISCO and planar CNNs, NR/NR, R/R, NR/R; equivariance vs cost.')
-  .option('-e, --epochs <n>', 'training epochs', (v) => Number.parseInt(v, 10), 2)
-  .option('-s, --seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 0)
-  .option('--limit-per-class <n>', 'digits per class (default all ~1,000 of the mnist package)', (v) =>
-    Number.parseInt(v, 10),
+  .description(
+    'Spherical MNIST: harmonic, S²CNN, DISCO and planar CNNs, NR/NR, R/R, NR/R; equivariance vs cost.',
   )
+  .option('--models <list>', `comma-separated subset of ${Object.keys(MODELS).join(',')}`, 'harmonic,planar')
   .option(
-    '--models <list>',
-    'comma-separated subset of s2cnn,harmonic,disco,planar',
-    's2cnn,harmonic,disco,planar',
+    '--train-on <list>',
+    "which training sets: 'nr', 'r' or 'nr,r' (R/R needs r, NR/R needs nr)",
+    'nr,r',
   )
+  .option('-e, --epochs <n>', 'passes over the training digits (ignored with --steps)', int, 1)
+  .option('--steps <n>', 'optimiser steps per trained model (overrides --epochs)', int)
+  .option(
+    '--time-budget <s>',
+    'train each model for this many seconds instead (cosine over the budget; shared machines)',
+    int,
+  )
+  .option('--batch <n>', 'batch size', int, 32)
+  .option('--lr <x>', 'Adam learning rate (cosine-decayed to 0)', Number.parseFloat, 3e-3)
+  .option('--limit-per-class <n>', 'training digits per class (default all 60,000 of MNIST)', int)
+  .option(
+    '--test-per-class <n>',
+    'test digits per class (default: all 10,000, or limit/4 with --limit-per-class)',
+    int,
+  )
+  .option('-s, --seed <n>', 'random seed (initialisation, shuffling, rotations)', int, 0)
+  .option('--backend <name>', "'cpu' or 'wasm' (the training loop reads values synchronously)", 'cpu')
+  .option('--threads <n>', 'threads per kernel (default: all cores)', int)
+  .option('--probe-every <n>', 'log NR and R accuracy on the first 1,000 test digits every n steps', int)
   .option('--skip-table', 'skip the equivariance-vs-cost measurement')
-  .option('--out <dir>', 'folder for the SVG figures', 'out')
+  .option('--no-png', 'write SVG figures only')
+  .option('--out <dir>', 'folder for the figures and results', 'out')
   .option('--summary-json <file>', 'also write a one-row summary (used by the tour)')
   .parse();
 const opts = program.opts<{
-  epochs: number;
-  seed: number;
-  limitPerClass?: number;
   models: string;
-  summaryJson?: string;
+  trainOn: string;
+  epochs: number;
+  steps?: number;
+  timeBudget?: number;
+  batch: number;
+  lr: number;
+  limitPerClass?: number;
+  testPerClass?: number;
+  seed: number;
+  backend: string;
+  threads?: number;
+  probeEvery?: number;
   skipTable?: boolean;
+  png: boolean;
   out: string;
+  summaryJson?: string;
 }>();
 
-const g32 = gridSampling('gauss-legendre', 32); // 32×64, band limit 32
-const g16 = gridSampling('gauss-legendre', 16);
-const g8 = gridSampling('gauss-legendre', 8);
-
-class Relu extends nn.Module {
-  forward(x: Tensor): Tensor {
-    return x.relu();
-  }
-}
-
-/** Zonal spectral CNN: [B, 1, 32, 64] → conv → pool 16×32 → conv → pool 8×16 → conv → spherical mean → linear. */
-class HarmonicNet extends nn.Module {
-  c1 = new SpectralZonalConv(g32, 1, 16, { seed: opts.seed + 1 });
-  c2 = new SpectralZonalConv(g16, 16, 32, { seed: opts.seed + 2 });
-  c3 = new SpectralZonalConv(g8, 32, 64, { seed: opts.seed + 3 });
-  head = new nn.Linear(64, 10, { generator: new Generator(opts.seed + 4) });
-  private readonly p1 = new SpectralResample(g32, g16);
-  private readonly p2 = new SpectralResample(g16, g8);
-  forward(x: Tensor): Tensor {
-    let h = this.p1.forward(this.c1.forward(x).relu());
-    h = this.p2.forward(this.c2.forward(h).relu());
-    h = this.c3.forward(h).relu();
-    return this.head.forward(sphericalMean(h, g8));
-  }
-}
-
-/** DISCO CNN with isotropic piecewise-linear filters, downsampling 32 → 16 → 8 rings. */
-class DiscoNet extends nn.Module {
-  // cutoffs of ~3 input rings (the default scales with the coarser output grid and blurs too much)
-  d1 = new DiscoConvS2(g32, 1, 16, {
-    outSampling: g16,
-    kernelShape: 3,
-    cutoff: (3 * Math.PI) / 32,
-    seed: opts.seed + 1,
-  });
-  d2 = new DiscoConvS2(g16, 16, 32, {
-    outSampling: g8,
-    kernelShape: 3,
-    cutoff: (3 * Math.PI) / 16,
-    seed: opts.seed + 2,
-  });
-  d3 = new DiscoConvS2(g8, 32, 64, { kernelShape: 3, cutoff: (3 * Math.PI) / 16, seed: opts.seed + 3 });
-  head = new nn.Linear(64, 10, { generator: new Generator(opts.seed + 4) });
-  forward(x: Tensor): Tensor {
-    const h = this.d3.forward(this.d2.forward(this.d1.forward(x).relu()).relu()).relu();
-    return this.head.forward(sphericalMean(h, g8));
-  }
-}
-
-/**
- * Cohen et al. 2018's S²CNN (s2cnn's MNIST model, smaller band limits): S² → SO(3) conv at b = 8,
- * ReLU on the SO(3) grid, SO(3) → SO(3) conv, ReLU, Haar mean over SO(3) (invariant), linear.
- */
-class S2CNN extends nn.Module {
-  lift = new S2ToSO3Conv(g32, 1, 10, 8, { seed: opts.seed + 1 });
-  conv = new SO3Conv(10, 20, 8, { seed: opts.seed + 2 });
-  head = new nn.Linear(20, 10, { generator: new Generator(opts.seed + 4) });
-  forward(x: Tensor): Tensor {
-    const h = this.conv.forward(this.lift.forward(x).relu()).relu(); // [B, 20, 8, 16, 16]
-    return this.head.forward(this.conv.so3.mean(h));
-  }
-}
-
-/** A planar CNN on the equirectangular image (the baseline that does not know it is a sphere). */
-class PlanarNet extends nn.Module {
-  seq: nn.Sequential;
-  constructor() {
-    super();
-    const generator = new Generator(opts.seed + 1);
-    this.seq = new nn.Sequential(
-      new nn.Conv2d(1, 16, 3, { padding: 1, generator }),
-      new Relu(),
-      new nn.MaxPool2d(2),
-      new nn.Conv2d(16, 32, 3, { padding: 1, generator }),
-      new Relu(),
-      new nn.MaxPool2d(2),
-      new nn.Conv2d(32, 64, 3, { padding: 1, generator }),
-      new Relu(),
-    );
-  }
-  head = new nn.Linear(64, 10, { generator: new Generator(opts.seed + 4) });
-  forward(x: Tensor): Tensor {
-    return this.head.forward((this.seq.forward(x) as Tensor).mean([2, 3]));
-  }
-}
-
-function toSphere(images: Tensor, rotate: boolean, seed: number, s: GridSampling): Tensor {
-  const n = images.shape[0]!;
-  // undo the standardisation of mnist-data.ts: the projection rescales each map to [0, 1] anyway
-  const raw = Float32Array.from(images.dataSync(), (v) => v * PIXEL_STD + PIXEL_MEAN);
-  const maps = projectImagesToSphere(raw, n, IMAGE_SIZE, IMAGE_SIZE, gridPoints(s), { rotate, seed });
-  for (let i = 0; i < maps.length; i++) maps[i] = (maps[i]! - 0.1) / 0.25;
-  return tensor(maps, [n, 1, s.nlat, s.nlon]).keep();
-}
-
+if (opts.backend !== 'cpu' && opts.backend !== 'wasm')
+  program.error(`--backend must be cpu or wasm, not '${opts.backend}'`);
+const unknown = opts.models.split(',').filter((m) => !(m in MODELS));
+if (unknown.length > 0)
+  program.error(`--models: unknown ${unknown.join(', ')} (known: ${Object.keys(MODELS).join(', ')})`);
+const trainOn = opts.trainOn.split(',');
+if (trainOn.length === 0 || trainOn.some((t) => t !== 'nr' && t !== 'r'))
+  program.error(`--train-on must be nr, r or nr,r; received '${opts.trainOn}'`);
+const backendOptions = opts.threads === undefined ? {} : { threads: opts.threads };
+if (opts.backend === 'wasm') registerWasmBackend(backendOptions);
+else registerCpuBackend(backendOptions);
+await setBackend(opts.backend);
 manualSeed(opts.seed);
 mkdirSync(opts.out, { recursive: true });
-const { train: trainSplit, test } = loadMnistDigits(0.8, opts.limitPerClass);
-const sets = {
-  trainNR: toSphere(trainSplit.images, false, 0, g32),
-  trainR: toSphere(trainSplit.images, true, opts.seed + 101, g32),
-  testNR: toSphere(test.images, false, 0, g32),
-  testR: toSphere(test.images, true, opts.seed + 202, g32),
-};
+
+const figures: string[] = [];
+function writeFigure(name: string, svg: string): void {
+  const path = join(opts.out, name);
+  writeFileSync(path, svg);
+  figures.push(resolve(path));
+  const png = opts.png ? renderPng(path) : null;
+  if (png) figures.push(png);
+  console.log(`Wrote ${path}${png ? ` and ${png}` : ''}.`);
+}
+
+const loadStart = performance.now();
+const testPerClass =
+  opts.testPerClass ?? (opts.limitPerClass === undefined ? undefined : Math.ceil(opts.limitPerClass / 4));
+const [trainNR, trainR] = sphericalMnist('train', {
+  perClass: opts.limitPerClass,
+  rotate: [false, true].filter((r) => trainOn.includes(r ? 'r' : 'nr')),
+  seed: opts.seed + 101,
+}).reduce<(SphereSet | undefined)[]>(
+  (acc, set, i, all) => {
+    // map the returned sets back to [NR, R] slots
+    if (all.length === 2) acc[i] = set;
+    else acc[trainOn.includes('nr') ? 0 : 1] = set;
+    return acc;
+  },
+  [undefined, undefined],
+);
+const [testNR, testR] = sphericalMnist('test', {
+  perClass: testPerClass,
+  rotate: [false, true],
+  seed: opts.seed + 202,
+});
+const trainCount = (trainNR ?? trainR)!.count;
+console.log(
+  `Spherical MNIST on the 32×64 Gauss–Legendre grid: ${trainCount} training digits (${trainOn.map((t) => t.toUpperCase()).join(' and ')}), ${testNR!.count} test digits (NR and R); projected in ${((performance.now() - loadStart) / 1000).toFixed(0)} s.`,
+);
 
 // A picture of a spherical signal: the first rotated test digit, and a band-limited random field.
-const digit = sets.testR.narrow(0, 0, 1).dataSync();
-writeFileSync(
-  join(opts.out, 'sphere-digit.svg'),
-  signalFigure(digit, g32.theta, g32.phi, 'A rotated spherical-MNIST digit (32×64 Gauss–Legendre grid)'),
+writeFigure(
+  'sphere-digit.svg',
+  signalFigure(
+    testR!.maps.subarray(0, 32 * 64),
+    g32.theta,
+    g32.phi,
+    'A rotated spherical-MNIST digit (32×64 Gauss–Legendre grid)',
+  ),
 );
 const field = gridSHT64(g32, 32).inverse(
   Float64Array.from({ length: 32 * 32 }, (_, i) => (i < 64 ? Math.sin(7.3 * i + 1) : 0)),
 );
-writeFileSync(
-  join(opts.out, 'sphere-field.svg'),
+writeFigure(
+  'sphere-field.svg',
   signalFigure(field, g32.theta, g32.phi, 'A band-limited random field (L = 8)'),
 );
-console.log(`Wrote ${join(opts.out, 'sphere-digit.svg')} and ${join(opts.out, 'sphere-field.svg')}.`);
 
-const factories: Record<string, () => nn.Module> = {
-  s2cnn: () => new S2CNN(),
-  harmonic: () => new HarmonicNet(),
-  disco: () => new DiscoNet(),
-  planar: () => new PlanarNet(),
-};
-const chosen = opts.models.split(',').filter((m) => m in factories);
+const steps = opts.timeBudget
+  ? (opts.steps ?? Number.MAX_SAFE_INTEGER)
+  : (opts.steps ?? Math.max(1, opts.epochs * Math.floor(trainCount / opts.batch)));
 console.log(
-  `Training on ${trainSplit.labels.shape[0]} digits for ${opts.epochs} epochs, testing on ${test.labels.shape[0]} (grid 32×64).`,
+  opts.timeBudget
+    ? `Training each model for ${opts.timeBudget} s (batches of ${opts.batch}), Adam ${opts.lr} cosine-decayed over the budget, backend ${opts.backend}.`
+    : `Training each model for ${steps} steps of ${opts.batch} (${((steps * opts.batch) / trainCount).toFixed(2)} epochs), Adam ${opts.lr} cosine-decayed, backend ${opts.backend}.`,
 );
-const trainOpts = { epochs: opts.epochs, seed: opts.seed, nameWidth: 14 };
-const accuracy = (model: nn.Module, images: Tensor, labels: Tensor) =>
-  classificationAccuracy(model, images, labels, 250);
-const lines: string[] = [];
-const transfer: string[] = [];
-for (const name of chosen) {
-  const nrModel = factories[name]!();
-  const tNR = trainDigitClassifier(`${name} (NR)`, nrModel, sets.trainNR, trainSplit.labels, trainOpts);
-  const rModel = factories[name]!();
-  const tR = trainDigitClassifier(`${name} (R)`, rModel, sets.trainR, trainSplit.labels, trainOpts);
-  const pct = (v: number) => `${(100 * v).toFixed(2)}%`.padStart(8);
-  transfer.push(`${name} ${(100 * accuracy(nrModel, sets.testR, test.labels)).toFixed(1)}%`);
-  lines.push(
-    `${name.padEnd(9)} ${String(nrModel.numParameters()).padStart(7)} ${pct(accuracy(nrModel, sets.testNR, test.labels))} ${pct(accuracy(rModel, sets.testR, test.labels))} ${pct(accuracy(nrModel, sets.testR, test.labels))}   (${tNR.toFixed(0)} s + ${tR.toFixed(0)} s training)`,
-  );
+interface Row {
+  model: string;
+  params: number;
+  stepsNR?: number;
+  stepsR?: number;
+  nrnr?: number;
+  rr?: number;
+  nrr?: number;
+  secondsNR?: number;
+  secondsR?: number;
 }
-console.log('model      params    NR/NR     R/R    NR/R');
-for (const l of lines) console.log(l);
+const rows: Row[] = [];
+const head = (set: SphereSet, n = 1000): SphereSet =>
+  set.count <= n
+    ? set
+    : { maps: set.maps.subarray(0, n * 32 * 64), labels: set.labels.subarray(0, n), count: n };
+const pct = (v?: number) => (v === undefined ? '     —' : `${(100 * v).toFixed(2)}%`).padStart(8);
+for (const name of opts.models.split(',')) {
+  const make = MODELS[name]!;
+  const row: Row = { model: name, params: make(opts.seed).numParameters() };
+  const probeEvery = opts.probeEvery;
+  const probe =
+    probeEvery === undefined
+      ? undefined
+      : (model: Parameters<typeof sphereAccuracy>[0], step: number) =>
+          step % probeEvery === 0 || step === steps
+            ? ` · test[:1000] NR ${pct(sphereAccuracy(model, head(testNR!)))} R ${pct(sphereAccuracy(model, head(testR!)))}`
+            : '';
+  const trainOpts = {
+    steps,
+    batchSize: opts.batch,
+    lr: opts.lr,
+    seed: opts.seed,
+    probe,
+    ...(opts.timeBudget ? { timeBudget: opts.timeBudget } : {}),
+  };
+  if (trainNR) {
+    const model = make(opts.seed);
+    ({ seconds: row.secondsNR, steps: row.stepsNR } = trainOnSpheres(
+      `${name} (NR)`,
+      model,
+      trainNR,
+      trainOpts,
+    ));
+    row.nrnr = sphereAccuracy(model, testNR!);
+    row.nrr = sphereAccuracy(model, testR!);
+    console.log(`${name} trained on NR: NR/NR ${pct(row.nrnr)}  NR/R ${pct(row.nrr)}`);
+  }
+  if (trainR) {
+    const model = make(opts.seed);
+    ({ seconds: row.secondsR, steps: row.stepsR } = trainOnSpheres(`${name} (R)`, model, trainR, trainOpts));
+    row.rr = sphereAccuracy(model, testR!);
+    console.log(`${name} trained on R: R/R ${pct(row.rr)}`);
+  }
+  rows.push(row);
+}
+console.log('model             params    NR/NR      R/R     NR/R   training (NR + R)');
+const spent = (steps?: number, secs?: number) =>
+  steps === undefined ? undefined : `${steps} steps ${secs!.toFixed(0)} s`;
+for (const r of rows)
+  console.log(
+    `${r.model.padEnd(15)} ${String(r.params).padStart(8)} ${pct(r.nrnr)} ${pct(r.rr)} ${pct(r.nrr)}   ${[spent(r.stepsNR, r.secondsNR), spent(r.stepsR, r.secondsR)].filter((s) => s !== undefined).join(' + ')}`,
+  );
+writeFileSync(
+  join(opts.out, 'sphere-results.json'),
+  `${JSON.stringify({ trainDigits: trainCount, testDigits: testNR!.count, batch: opts.batch, lr: opts.lr, backend: opts.backend, rows }, null, 2)}\n`,
+);
 
 if (!opts.skipTable) {
   console.log('Equivariance vs cost (relative L2 error over 3 random rotations, batch 1, 16→16 channels):');
-  const rows = equivarianceTable([17, 33], [4, 8]);
-  writeFileSync(join(opts.out, 'sphere-equivariance.svg'), equivariancePlot(rows));
-  console.log(`Wrote ${join(opts.out, 'sphere-equivariance.svg')}.`);
+  writeFigure('sphere-equivariance.svg', equivariancePlot(equivarianceTable([17, 33], [4, 8])));
 }
 writeTourSummary(opts.summaryJson, {
   task: 'spherical MNIST, trained upright, tested rotated (NR/R)',
-  model: chosen.join(' vs '),
-  metric: `NR/R ${transfer.join(', ')}`,
-  figures: [
-    'sphere-digit.svg',
-    'sphere-field.svg',
-    ...(opts.skipTable ? [] : ['sphere-equivariance.svg']),
-  ].map((f) => resolve(opts.out, f)),
+  model: rows.map((r) => r.model).join(' vs '),
+  metric: `NR/R ${rows.map((r) => `${r.model} ${r.nrr === undefined ? '—' : `${(100 * r.nrr).toFixed(1)}%`}`).join(', ')}`,
+  figures,
 });

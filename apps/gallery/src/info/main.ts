@@ -3,6 +3,7 @@
  * I(T;Y) per layer as each recorded epoch arrives; afterwards a slider and a play button replay the
  * recorded epochs.
  */
+import { isSoftwareAdapter } from '../shared/adapter.js';
 import { handleStatus, mountPage, param, reportUncaught } from '../shared/page.js';
 import '../shared/style.css';
 import './info.css';
@@ -26,16 +27,24 @@ const page = mountPage(
 reportUncaught(page);
 
 const check = param('check') === '1';
+/** Epochs of the full run; on a software WebGPU adapter the default is SOFTWARE_EPOCHS (see `defaults`). */
+const FULL_EPOCHS = 2000;
+const SOFTWARE_EPOCHS = 10;
 const form = document.createElement('form');
 form.className = 'info-controls';
 form.innerHTML = `
   <fieldset><legend>Training</legend>
     <label>Activation <select name="activation"><option value="tanh">tanh (Shwartz-Ziv &amp; Tishby)</option><option value="relu">ReLU (Saxe et al.)</option></select></label>
-    <label>Epochs <input name="epochs" type="number" min="10" max="20000" step="10" value="${Number(param('epochs')) || 2000}"></label>
-    <label>Recorded epochs <input name="points" type="number" min="5" max="200" value="${Number(param('points')) || (check ? 20 : 50)}"></label>
-    <label>Backend <select name="backend"><option value="cpu">CPU (WebAssembly; default)</option><option value="webgpu">WebGPU</option></select></label>
+    <label>Epochs <input name="epochs" type="number" min="1" max="20000" value="${Number(param('epochs')) || FULL_EPOCHS}"></label>
+    <label>Recorded epochs <input name="points" type="number" min="2" max="200" value="${Number(param('points')) || (check ? 20 : 50)}"></label>
+    <label>Backend <select name="backend"><option value="auto">WebGPU where available (default)</option><option value="cpu">CPU (WebAssembly)</option></select></label>
     <button type="submit">Train</button>
   </fieldset>`;
+const epochsInput = form.elements.namedItem('epochs') as HTMLInputElement;
+const backendSelect = form.elements.namedItem('backend') as HTMLSelectElement;
+const softwareNote = document.createElement('p');
+softwareNote.className = 'note';
+softwareNote.hidden = true;
 const view = document.createElement('div');
 view.className = 'info-controls';
 view.innerHTML = `
@@ -75,7 +84,7 @@ caveat.innerHTML =
   'bins — the <em>clustering</em> of the representations at the bins’ resolution — not information about X ' +
   '(Goldfeld et al. 2019). Change the bins and the picture changes: with ReLU, the fixed bins on [−1, 1] ' +
   'clip the growing activations and show “compression” that the unbounded floor bins do not (Saxe et al. 2018).';
-page.main.append(form, view, row, result, caveat);
+page.main.append(form, softwareNote, view, row, result, caveat);
 
 interface RecordView {
   epoch: number;
@@ -179,9 +188,9 @@ function start(): void {
   const data = new FormData(form);
   const request: InfoRequest = {
     activation: data.get('activation') === 'relu' ? 'relu' : 'tanh',
-    epochs: Math.min(20000, Math.max(10, Math.round(Number(data.get('epochs')) || 2000))),
-    recordPoints: Math.min(200, Math.max(5, Math.round(Number(data.get('points')) || 50))),
-    backend: data.get('backend') === 'webgpu' ? 'webgpu' : param('backend') === 'cpu' ? 'cpu' : null,
+    epochs: Math.min(20000, Math.max(1, Math.round(Number(data.get('epochs')) || FULL_EPOCHS))),
+    recordPoints: Math.min(200, Math.max(2, Math.round(Number(data.get('points')) || 50))),
+    backend: data.get('backend') === 'cpu' ? 'cpu' : null,
     seed: Math.max(0, Math.round(Number(param('seed')) || 0)),
   };
   page.setStatus('Starting the worker…');
@@ -209,7 +218,13 @@ function start(): void {
         `initialisation (peak ${Math.max(...records.map((r) => r.estimates.fixed.ixt[4]!)).toFixed(2)}) to ` +
         `${last.ixt[4]!.toFixed(2)} bits; the output’s I(T;Y) is ${last.ity[5]!.toFixed(3)} bits. Use the slider or Play to replay.`;
       page.setStatus('Done.');
-      // The test hook: the first layer's I(X;T) at initialisation is 12 bits (all 4096 inputs in
+      // Test hooks: the losses of the first and last training epochs, the number of
+      // recorded epochs, and the last epoch's fixed-bin estimates (to compare backends).
+      document.body.dataset.lossFirst = String(m.firstLoss);
+      document.body.dataset.lossLast = String(m.lastLoss);
+      document.body.dataset.recorded = `${records.length}/${plan?.epochs.length ?? 0}`;
+      document.body.dataset.lastEstimates = JSON.stringify(last);
+      // The headline number: the first layer's I(X;T) at initialisation, 12 bits (all 4096 inputs in
       // distinct bins) for the tanh network.
       page.done(first.ixt[0]!.toFixed(4));
     }
@@ -232,7 +247,32 @@ scrub.addEventListener('input', () => {
 playButton.addEventListener('click', play);
 if (param('activation') === 'relu')
   (form.elements.namedItem('activation') as HTMLSelectElement).value = 'relu';
-if (param('backend') === 'webgpu') (form.elements.namedItem('backend') as HTMLSelectElement).value = 'webgpu';
+if (param('backend') === 'cpu') backendSelect.value = 'cpu';
 const requestedEstimator = param('estimator');
 if (ESTIMATORS.some((e) => e.key === requestedEstimator)) estimatorSelect.value = requestedEstimator!;
-start();
+
+/**
+ * On a software WebGPU adapter (SwiftShader, llvmpipe) every kernel runs on the CPU and this tiny
+ * network's epoch takes seconds, so the default run is shortened (unless the URL gives `epochs`)
+ * and the page says so; the CPU backend does the full run in a minute or two.
+ */
+async function defaults(): Promise<void> {
+  if (backendSelect.value === 'cpu' || !('gpu' in navigator)) return;
+  const gpu = (navigator as Navigator & { gpu: GPU }).gpu;
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  // `info` (vendor, architecture) is newer than these type definitions.
+  const info = (adapter as unknown as { info?: GPUAdapterInfo } | null)?.info;
+  const name = info ? `${info.vendor} ${info.architecture}`.trim() : '';
+  if (!adapter || !isSoftwareAdapter(name)) return;
+  if (param('epochs') === null) epochsInput.value = String(SOFTWARE_EPOCHS);
+  softwareNote.hidden = false;
+  softwareNote.textContent =
+    `This browser's WebGPU adapter (${name}) emulates a GPU on the CPU, where an epoch of this ` +
+    `network takes seconds, so the run is ${epochsInput.value} epoch${epochsInput.value === '1' ? '' : 's'}. ` +
+    `For the full ${FULL_EPOCHS}-epoch ` +
+    'picture choose the CPU backend (WebAssembly), or open the page in a browser with a GPU.';
+}
+
+defaults()
+  .catch(() => undefined)
+  .finally(start);

@@ -45,4 +45,13 @@ export type InfoMessage =
       /** milliseconds the three estimators took on all layers */
       msEstimators: number;
     }
-  | { type: 'done'; trainAccuracy: number; testAccuracy: number; seconds: number; msPerEpoch: number };
+  | {
+      type: 'done';
+      trainAccuracy: number;
+      testAccuracy: number;
+      seconds: number;
+      msPerEpoch: number;
+      /** training loss (cross-entropy, nats) of the first epoch (the initial weights) and of the last */
+      firstLoss: number;
+      lastLoss: number;
+    };

@@ -302,6 +302,16 @@ function updateColours(): void {
     } else if (shown) rgb.set(palette[shown[i]! % palette.length]!, 3 * i);
   }
   view.setColours(rgb);
+  // Test hooks: what the vertices are coloured by, and how many regions the colours show.
+  const by = !labels
+    ? 'none'
+    : mode === 'errors' && predicted
+      ? 'errors'
+      : shown === predicted
+        ? 'predicted'
+        : 'true';
+  document.body.dataset.colouredBy = by;
+  document.body.dataset.regionsShown = by === 'none' || by === 'errors' ? '0' : String(new Set(shown).size);
 }
 for (const r of controls.querySelectorAll('input[name="colour"]'))
   r.addEventListener('change', updateColours);
@@ -324,6 +334,8 @@ function onMessage(e: MessageEvent<MeshMessage>): void {
     updateColours();
   } else if (m.type === 'step') {
     predicted = m.predicted;
+    document.body.dataset.trainAccuracy = String(m.train);
+    document.body.dataset.heldOutAccuracy = String(m.test);
     updateColours();
     trainingOut.textContent =
       m.step === 0

@@ -9,7 +9,11 @@ export interface BackendChoice {
   backend: string;
   /** Why WebGPU is not used, when it is not. */
   note: string | null;
+  /** The WebGPU adapter's vendor and architecture (e.g. 'google swiftshader'); null on the CPU backend. */
+  adapter?: string | null;
 }
+
+export { isSoftwareAdapter } from './adapter.js';
 
 export async function chooseBackend(requested: string | null): Promise<BackendChoice> {
   if (requested === 'cpu') {
@@ -18,8 +22,9 @@ export async function chooseBackend(requested: string | null): Promise<BackendCh
   }
   registerWebGPUBackend();
   try {
-    await setBackend('webgpu');
-    return { backend: 'webgpu', note: null };
+    const b = await setBackend('webgpu');
+    const adapter = (b as { adapterName?: string }).adapterName ?? null;
+    return { backend: 'webgpu', note: null, adapter };
   } catch (e) {
     await setBackend('cpu');
     return { backend: getBackend(), note: `WebGPU unavailable: ${(e as Error).message}` };

@@ -28,7 +28,7 @@ export interface PageParts {
   setStatus(text: string): void;
   setProgress(value: number, total: number): void;
   showError(message: string): void;
-  setBackend(backend: string, note: string | null): void;
+  setBackend(backend: string, note: string | null, adapter?: string | null): void;
   done(metric: number | string): void;
 }
 
@@ -65,10 +65,12 @@ export function mountPage(title: string, intro: string): PageParts {
       document.body.dataset.status = 'error';
       status.textContent = 'Stopped by an error (shown above).';
     },
-    setBackend: (backend, note) => {
+    setBackend: (backend, note, adapter) => {
       badge.textContent = `backend: ${backend}`;
-      badge.title = note ?? '';
+      badge.title = note ?? (adapter ? `WebGPU adapter: ${adapter}` : '');
       document.body.dataset.backend = backend;
+      if (adapter) document.body.dataset.adapter = adapter;
+      else delete document.body.dataset.adapter;
       if (note) badge.after(el('span', { class: 'note' }, note));
     },
     done: (metric) => {
@@ -82,7 +84,7 @@ export function mountPage(title: string, intro: string): PageParts {
 export function handleStatus(page: PageParts, msg: WorkerStatus | { type: string }): boolean {
   const m = msg as WorkerStatus;
   if (m.type === 'backend') {
-    page.setBackend(m.backend, m.note);
+    page.setBackend(m.backend, m.note, m.adapter);
     document.body.dataset.status = 'running';
     return true;
   }

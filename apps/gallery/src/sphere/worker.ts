@@ -14,9 +14,9 @@ import {
   HealpixChebConv,
   HealpixSHT64,
   nest2ring,
-  type RingSHT64,
   ring2nest,
   rotateCoefficients,
+  type SHT64,
   SpectralZonalConv,
 } from '@erlangen/sphere';
 import { chooseBackend } from '../shared/backend.js';
@@ -40,7 +40,7 @@ const NPIX = 12 * HEALPIX_NSIDE * HEALPIX_NSIDE;
 const HP_BAND = 3 * HEALPIX_NSIDE;
 
 interface Layers {
-  sht: RingSHT64;
+  sht: SHT64;
   hp: HealpixSHT64;
   zonal: SpectralZonalConv;
   disco: DiscoConvS2;

@@ -1,4 +1,4 @@
-import { argError, describeValue } from '../errors.js';
+import { argError, checkNonNegativeInt, describeValue } from '../errors.js';
 import { threefry2x32 } from '../random.js';
 
 /**
@@ -27,20 +27,31 @@ export class SeededStream {
     threefry2x32(this.k0, this.k1, this.counter++, this.stream >>> 0, this.bits);
     return ((this.bits[0]! >>> 5) * 67108864 + (this.bits[1]! >>> 6)) / 9007199254740992;
   }
-
-  /** An integer in [0, n). */
-  below(n: number): number {
-    return Math.floor(this.next() * n);
-  }
 }
 
-/** A uniformly random permutation of 0..n−1 (Fisher–Yates), determined by (seed, stream). */
+/** A uniformly random permutation of 0..n−1 (Fisher–Yates), determined by (seed, stream): int32 [n]. */
 export function permutation(n: number, seed: number, stream = 0): Int32Array {
+  const rng = new SeededStream(seed, stream);
+  return shuffledRange('permutation', n, () => rng.next());
+}
+
+/**
+ * A uniformly random permutation of 0..n−1 (Fisher–Yates) drawn from `uniform`, a source of doubles
+ * in [0, 1): int32 [n]. For packages with their own seeded generator, so the same seed gives the
+ * same shuffle on every platform.
+ */
+export function permutationFrom(n: number, uniform: () => number): Int32Array {
+  if (typeof uniform !== 'function')
+    argError('permutationFrom', 'uniform', 'a function returning doubles in [0, 1)', describeValue(uniform));
+  return shuffledRange('permutationFrom', n, uniform);
+}
+
+function shuffledRange(op: string, n: number, uniform: () => number): Int32Array {
+  checkNonNegativeInt(op, 'n', n);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
-  const rng = new SeededStream(seed, stream);
   for (let i = n - 1; i > 0; i--) {
-    const j = rng.below(i + 1);
+    const j = Math.floor(uniform() * (i + 1));
     const t = out[i]!;
     out[i] = out[j]!;
     out[j] = t;

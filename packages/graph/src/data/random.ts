@@ -1,3 +1,5 @@
+import { data } from '@erlangen/core';
+
 /**
  * A small seeded generator for host-side choices (splits, shuffles, synthetic graphs): SplitMix32,
  * so splits are reproducible from a seed without touching tensors.
@@ -20,16 +22,8 @@ export class HostRandom {
   int(n: number): number {
     return Math.floor(this.next() * n);
   }
-  /** A uniformly random permutation of 0..n-1 (Fisher–Yates). */
+  /** A uniformly random permutation of 0..n-1 (Fisher–Yates, core's `data.permutationFrom`): int32 [n]. */
   permutation(n: number): Int32Array {
-    const p = new Int32Array(n);
-    for (let i = 0; i < n; i++) p[i] = i;
-    for (let i = n - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      const t = p[i]!;
-      p[i] = p[j]!;
-      p[j] = t;
-    }
-    return p;
+    return data.permutationFrom(n, () => this.next());
   }
 }

@@ -2,6 +2,7 @@ import {
   argError,
   checkPositiveInt,
   concat,
+  data,
   elu,
   Generator,
   manualSeed,
@@ -68,17 +69,6 @@ class StatisticsNetwork extends nn.Module {
   }
 }
 
-function permutation(n: number, rand: () => number): Int32Array {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = p[i]!;
-    p[i] = p[j]!;
-    p[j] = t;
-  }
-  return p;
-}
-
 /** log mean exp of a float array, stable. */
 function logMeanExp(v: ArrayLike<number>): number {
   let m = Number.NEGATIVE_INFINITY;
@@ -118,8 +108,8 @@ export function mineMutualInformation(x: SampleInput, y: SampleInput, opts: Mine
   let emaInit = false;
   try {
     for (let step = 0; step < steps; step++) {
-      const rows = permutation(n, rand).subarray(0, batch);
-      const shuffled = permutation(n, rand).subarray(0, batch);
+      const rows = data.permutationFrom(n, rand).subarray(0, batch);
+      const shuffled = data.permutationFrom(n, rand).subarray(0, batch);
       const dv = tidy(() => {
         const xb = X.indexSelect(0, tensor(rows, [batch], 'int32'));
         const yb = Y.indexSelect(0, tensor(rows, [batch], 'int32'));
@@ -146,7 +136,7 @@ export function mineMutualInformation(x: SampleInput, y: SampleInput, opts: Mine
       meanJoint /= n;
       const margValues = new Float64Array(n * evalShuffles);
       for (let s = 0; s < evalShuffles; s++) {
-        const perm = permutation(n, rand);
+        const perm = data.permutationFrom(n, rand);
         const t = net.forward(concat([X, Y.indexSelect(0, tensor(perm, [n], 'int32'))], 1)).dataSync();
         for (let i = 0; i < n; i++) margValues[s * n + i] = t[i]!;
       }

@@ -1,4 +1,4 @@
-import { argError, ErlangenError } from '@erlangen/core';
+import { argError, ErlangenError, symmetricEigenvalues64 } from '@erlangen/core';
 import { checkSameCount, type Matrix, type SampleInput, toMatrix } from '../matrix.js';
 
 /**
@@ -7,9 +7,10 @@ import { checkSameCount, type Matrix, type SampleInput, toMatrix } from '../matr
  *   S_α(A) = 1/(1 − α) · log₂ Σᵢ λᵢ(A)^α,
  *   S_α(A, B) = S_α(A ∘ B / tr(A ∘ B)),  I_α(A; B) = S_α(A) + S_α(B) − S_α(A, B).
  * No density is estimated: these are functionals of the eigenvalues. Cost O(N²d) for the Gram matrix
- * and O(N³) for the eigenvalues (cyclic Jacobi, float64), so use it on batches of a few hundred
- * samples. Bias: the kernel width s drives it (s → 0: S → log₂ N; s → ∞: S → 0); α → 1 approaches
- * Shannon's form; the values are not Shannon information and are comparable only at fixed s and α.
+ * and O(N³) for the eigenvalues (core's cyclic Jacobi `symmetricEigenvalues64`, float64), so use it
+ * on batches of a few hundred samples. Bias: the kernel width s drives it (s → 0: S → log₂ N;
+ * s → ∞: S → 0); α → 1 approaches Shannon's form; the values are not Shannon information and are
+ * comparable only at fixed s and α.
  * Default s: Silverman's rule s = γ·N^(−1/(4 + d)) with γ = 1 for unit-scaled data (Yu & Príncipe).
  */
 export interface RenyiOptions {
@@ -54,51 +55,14 @@ export function normalizedGram(m: Matrix, sigma: number): Float64Array {
   return out;
 }
 
-/** Eigenvalues of a symmetric N×N matrix (cyclic Jacobi rotations; the input is not modified). */
-export function symmetricEigenvalues(aIn: Float64Array, n: number): Float64Array {
-  if (aIn.length !== n * n) argError('symmetricEigenvalues', 'a', `${n}×${n} entries`, `${aIn.length}`);
-  const a = Float64Array.from(aIn);
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let i = 0; i < n; i++) {
-      diag += a[i * n + i]! ** 2;
-      for (let j = i + 1; j < n; j++) off += a[i * n + j]! ** 2;
-    }
-    if (off <= 1e-30 * diag || off === 0) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q]!;
-        if (Math.abs(apq) < 1e-300) continue;
-        const app = a[p * n + p]!;
-        const aqq = a[q * n + q]!;
-        const theta = (aqq - app) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        // Rotate rows/columns p and q (A ← Jᵀ A J), keeping symmetry.
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p]!;
-          const akq = a[k * n + q]!;
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k]!;
-          const aqk = a[q * n + k]!;
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-      }
-    }
-  }
-  const ev = new Float64Array(n);
-  for (let i = 0; i < n; i++) ev[i] = a[i * n + i]!;
-  return ev;
-}
+/**
+ * Eigenvalues (float64 [N], ascending) of a symmetric N×N matrix (float64 [N, N] row-major; not
+ * modified): core's `symmetricEigenvalues64` (cyclic Jacobi), kept under this package's earlier name.
+ */
+export { symmetricEigenvalues64 as symmetricEigenvalues } from '@erlangen/core';
 
 function entropyOfGram(a: Float64Array, n: number, alpha: number): number {
-  const ev = symmetricEigenvalues(a, n);
+  const ev = symmetricEigenvalues64(a, n);
   let s = 0;
   for (let i = 0; i < n; i++) {
     const l = ev[i]!;

@@ -175,20 +175,31 @@ export class GemCorrespondenceNet extends nn.Module implements CorrespondenceMod
   }
 }
 
-export class GcnCorrespondenceNet extends nn.Module implements CorrespondenceModel {
-  convs: MeshGCN[];
+/** A mesh convolution of the baselines: features [V, in] → [V, out] on one mesh's geometry. */
+interface MeshConvLayer extends nn.Module {
+  forward(x: Tensor, geom: ConvGeometry): Tensor;
+}
+
+/**
+ * The baselines' network: `layers` mesh convolutions of width `channels`, each followed by ReLU,
+ * then a linear layer to V classes. x [V, inFeatures] → logits [V, numClasses].
+ */
+abstract class ReluConvStackNet<C extends MeshConvLayer> extends nn.Module implements CorrespondenceModel {
+  convs: C[];
   classifier: nn.Linear;
-  constructor(
+  protected constructor(
     inFeatures: number,
     numClasses: number,
-    opts: { channels?: number; layers?: number; generator?: Generator } = {},
+    channels: number,
+    layers: number,
+    makeConv: (inChannels: number, outChannels: number) => C,
+    generator: Generator | undefined,
   ) {
     super();
-    const c = opts.channels ?? 64;
-    const convs: MeshGCN[] = [];
-    for (let l = 0; l < (opts.layers ?? 4); l++) convs.push(new MeshGCN(l === 0 ? inFeatures : c, c, opts));
+    const convs: C[] = [];
+    for (let l = 0; l < layers; l++) convs.push(makeConv(l === 0 ? inFeatures : channels, channels));
     this.convs = convs;
-    this.classifier = new nn.Linear(c, numClasses, opts);
+    this.classifier = new nn.Linear(channels, numClasses, { generator });
   }
   forward(x: Tensor, geom: ConvGeometry): Tensor {
     let h = x;
@@ -197,9 +208,20 @@ export class GcnCorrespondenceNet extends nn.Module implements CorrespondenceMod
   }
 }
 
-export class PolarCorrespondenceNet extends nn.Module implements CorrespondenceModel {
-  convs: GeodesicPolarConv[];
-  classifier: nn.Linear;
+/** MeshGCN baseline: 4 × (MeshGCN, 64 channels, ReLU) → linear to V classes. */
+export class GcnCorrespondenceNet extends ReluConvStackNet<MeshGCN> {
+  constructor(
+    inFeatures: number,
+    numClasses: number,
+    opts: { channels?: number; layers?: number; generator?: Generator } = {},
+  ) {
+    const make = (i: number, o: number) => new MeshGCN(i, o, opts);
+    super(inFeatures, numClasses, opts.channels ?? 64, opts.layers ?? 4, make, opts.generator);
+  }
+}
+
+/** Geodesic polar baseline: 4 × (GeodesicPolarConv, 24 channels, ReLU) → linear to V classes. */
+export class PolarCorrespondenceNet extends ReluConvStackNet<GeodesicPolarConv> {
   constructor(
     inFeatures: number,
     numClasses: number,
@@ -211,18 +233,8 @@ export class PolarCorrespondenceNet extends nn.Module implements CorrespondenceM
       generator?: Generator;
     } = {},
   ) {
-    super();
-    const c = opts.channels ?? 24;
-    const convs: GeodesicPolarConv[] = [];
-    for (let l = 0; l < (opts.layers ?? 4); l++)
-      convs.push(new GeodesicPolarConv(l === 0 ? inFeatures : c, c, opts));
-    this.convs = convs;
-    this.classifier = new nn.Linear(c, numClasses, opts);
-  }
-  forward(x: Tensor, geom: ConvGeometry): Tensor {
-    let h = x;
-    for (const conv of this.convs) h = conv.forward(h, geom).relu();
-    return this.classifier.forward(h);
+    const make = (i: number, o: number) => new GeodesicPolarConv(i, o, opts);
+    super(inFeatures, numClasses, opts.channels ?? 24, opts.layers ?? 4, make, opts.generator);
   }
 }
 

@@ -5,6 +5,7 @@
  * single-vector Lanczos) resolves the exactly repeated eigenvalues of symmetric meshes (the 3, 5, 7
  * … copies on an icosphere).
  */
+import { symmetricEigen64 } from '@erlangen/core';
 import { argError, checkPositiveInt, ErlangenError } from '../errors.js';
 import { SparseCholesky } from './cholesky.js';
 import type { CsrMatrix } from './sparse.js';
@@ -29,54 +30,12 @@ export interface EigenResult {
   residual: number;
 }
 
-/** Eigen-decomposition of a dense symmetric n×n matrix by cyclic Jacobi rotations (ascending). */
-export function symmetricEigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
-  const A = Float64Array.from(a);
-  const V = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) V[i * n + i] = 1;
-  let total = 0;
-  for (let i = 0; i < n * n; i++) total += A[i]! ** 2;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += A[i * n + j]! ** 2;
-    // Relative threshold: rounding keeps |a_ij| near ε·‖A‖, so an absolute one may never be met.
-    if (off <= 1e-32 * total || off === 0) break;
-    for (let p = 0; p < n; p++)
-      for (let q = p + 1; q < n; q++) {
-        const apq = A[p * n + q]!;
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (A[q * n + q]! - A[p * n + p]!) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = A[k * n + p]!;
-          const akq = A[k * n + q]!;
-          A[k * n + p] = c * akp - s * akq;
-          A[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = A[p * n + k]!;
-          const aqk = A[q * n + k]!;
-          A[p * n + k] = c * apk - s * aqk;
-          A[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = V[k * n + p]!;
-          const vkq = V[k * n + q]!;
-          V[k * n + p] = c * vkp - s * vkq;
-          V[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-  }
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => A[x * n + x]! - A[y * n + y]!);
-  const values = Float64Array.from(order, (i) => A[i * n + i]!);
-  const vectors = new Float64Array(n * n);
-  order.forEach((src, dst) => {
-    for (let k = 0; k < n; k++) vectors[k * n + dst] = V[k * n + src]!;
-  });
-  return { values, vectors };
-}
+/**
+ * Eigen-decomposition of a dense symmetric n×n matrix (float64 [n, n] row-major → values [n]
+ * ascending, vectors [n, n] with eigenvectors as columns): core's `symmetricEigen64`, kept under
+ * mesh-gauge's earlier name.
+ */
+export { symmetricEigen64 as symmetricEigen } from '@erlangen/core';
 
 /** M-orthonormalises a block of columns by modified Gram–Schmidt, twice (M·column cached per column). */
 function mOrthonormalize(cols: Float64Array[], m: CsrMatrix): void {
@@ -151,7 +110,7 @@ export function generalizedEigen(
         for (let t = 0; t < n; t++) s += a[t]! * b[t]!;
         H[i * p + j] = H[j * p + i] = s;
       }
-    const eig = symmetricEigen(H, p);
+    const eig = symmetricEigen64(H, p);
     values = eig.values;
     const next = Array.from({ length: p }, () => new Float64Array(n));
     for (let j = 0; j < p; j++) {

@@ -1,6 +1,7 @@
 import {
   argError,
   checkPositiveInt,
+  concat,
   fmtShape,
   Generator,
   indexAdd,
@@ -14,28 +15,44 @@ import {
 import type { GridSampling } from '../sampling/grid.js';
 
 /** Filter basis of a DISCO convolution, on the geodesic disk of radius `cutoff` about each output point. */
-export type DiscoBasis = 'piecewise-linear' | 'zernike';
+export type DiscoBasis = 'piecewise-linear' | 'zernike' | 'harmonic' | 'morlet';
 
 export interface DiscoFilterOptions {
   /**
    * [nr, nphi]: nr radial hat functions centred at r_k = k·cutoff/nr; with nphi > 1 every ring
    * beyond the centre is split into nphi angular hats (K = 1 + (nr−1)·nphi). A number n means [n, 1]
    * (isotropic, K = n). Default [3, 1]. For the Zernike basis, n (or [n, 1]) means the radial orders
-   * 0 … n−1 with every admissible angular order: K = n(n+1)/2.
+   * 0 … n−1 with every admissible angular order: K = n(n+1)/2. For the harmonic basis, [nr, nm]
+   * means the same nr radial hats times the circular harmonics of orders 0 … nm−1 (1, cos mα,
+   * sin mα) on every hat but the centre one, which is isotropic: K = 1 + (nr−1)(2nm−1). For the
+   * Morlet basis, [nu, nv] Fourier modes along the two tangent axes (a number n means [n, n]): K = nu·nv.
    */
   kernelShape?: number | [number, number];
   /** Disk radius in radians; default nr·π/(nlat_out − 1) for equiangular, nr·π/nlat_out otherwise. */
   cutoff?: number;
   /**
-   * 'mean' (default) scales each basis function, at each output latitude, so its quadrature sum is
-   * 1 — the discrete filter then integrates to the same value at every latitude; 'none' keeps the
-   * raw quadrature ψ·w. Zernike functions of order > 0 integrate to 0, so for that basis 'mean'
-   * divides every function at a latitude by the quadrature area of the disk there instead.
+   * How the quadrature values ψ_k·w of each basis function are scaled at each output latitude:
+   * - 'mean' (default): so that its quadrature sum is 1 — the discrete filter then integrates to
+   *   the same value at every latitude. Signed bases: Zernike and Morlet functions are divided by
+   *   the quadrature area of the disk there; harmonic functions by the quadrature sum of the isotropic hat they
+   *   multiply (so the m = 0 ones sum to 1 and their cos/sin companions share its scale). This is
+   *   per latitude, unlike torch-harmonics' 'mean' (one scale per function, averaged over latitudes).
+   * - 'individual': divided by Σ |ψ_k|·w, its quadrature L1 norm there (torch-harmonics'
+   *   'individual', later called 'nodal'; equal to 'mean' for the nonnegative piecewise-linear basis).
+   * - 'support': divided by Σ w over the points where ψ_k ≠ 0, the quadrature area of its support
+   *   (torch-harmonics' 'support').
+   * - 'none': the raw quadrature ψ_k·w.
    */
-  normalization?: 'mean' | 'none';
+  normalization?: 'mean' | 'individual' | 'support' | 'none';
   /**
-   * 'piecewise-linear' (radial hats, optionally × angular hats; default) or 'zernike' (Zernike
-   * polynomials R_n^|m|(r/cutoff)·cos/sin(mα) on the disk, orthogonal on it).
+   * 'piecewise-linear' (radial hats, optionally × angular hats; default), 'zernike' (Zernike
+   * polynomials R_n^|m|(r/cutoff)·cos/sin(mα) on the disk, orthogonal on it) or 'harmonic' (radial
+   * hats × circular harmonics cos mα, sin mα, as in harmonic networks: a rotation by γ about the
+   * disk's centre turns each (cos, sin) pair of order m by the angle mγ, so the pair responds to
+   * orientation smoothly; functions of different order are orthogonal on the disk) or 'morlet'
+   * (torch-harmonics' third basis: a Hann window cos²(πρ/2), ρ = r/cutoff, times Fourier modes
+   * h_a(u)·h_b(v) in the tangent coordinates u = ρ cos α, v = ρ sin α, with h_0 = 1,
+   * h_{2j−1}(t) = sin(jπt), h_{2j}(t) = cos(jπt)).
    */
   basis?: DiscoBasis;
 }
@@ -130,6 +147,124 @@ function zernike(
   });
 }
 
+/** Radial hats (as the piecewise-linear basis) × circular harmonics of orders 0 … nm−1; see `kernelShape`. */
+function harmonic(r: number, alpha: number, nr: number, nm: number, cutoff: number, out: Float64Array): void {
+  out.fill(0);
+  const dr = cutoff / nr;
+  const perHat = 2 * nm - 1;
+  for (let ir = 0; ir < nr; ir++) {
+    const hr = 1 - Math.abs(r - ir * dr) / dr;
+    if (hr <= 0) continue;
+    if (ir === 0) {
+      out[0] = hr;
+      continue;
+    }
+    // Hats beyond the centre vanish at r = 0, so the angular factors are continuous there.
+    const base = 1 + (ir - 1) * perHat;
+    out[base] = hr;
+    for (let m = 1; m < nm; m++) {
+      out[base + 2 * m - 1] = hr * Math.cos(m * alpha);
+      out[base + 2 * m] = hr * Math.sin(m * alpha);
+    }
+  }
+}
+
+/** Morlet-style modes: Hann window × h_a(u) h_b(v), a < nu, b < nv; see `DiscoFilterOptions.basis`. */
+function morlet(rho: number, alpha: number, nu: number, nv: number, out: Float64Array): void {
+  const window = Math.cos((Math.PI * rho) / 2) ** 2;
+  const u = rho * Math.cos(alpha);
+  const v = rho * Math.sin(alpha);
+  const h = (n: number, t: number): number =>
+    n === 0 ? 1 : n % 2 === 1 ? Math.sin(Math.ceil(n / 2) * Math.PI * t) : Math.cos((n / 2) * Math.PI * t);
+  for (let a = 0; a < nu; a++) for (let b = 0; b < nv; b++) out[a * nv + b] = window * h(a, u) * h(b, v);
+}
+
+interface BasisSpec {
+  basis: DiscoBasis;
+  nr: number;
+  nphi: number;
+  kernelSize: number;
+  /** For 'harmonic': the index of the isotropic (m = 0) function each function belongs to. */
+  hatOf: Int32Array;
+  values: (r: number, alpha: number, cutoff: number, out: Float64Array) => void;
+}
+
+function basisSpec(op: string, options: DiscoFilterOptions): BasisSpec {
+  const basis = options.basis ?? 'piecewise-linear';
+  if (basis !== 'piecewise-linear' && basis !== 'zernike' && basis !== 'harmonic' && basis !== 'morlet')
+    argError(op, 'basis', "'piecewise-linear', 'zernike', 'harmonic' or 'morlet'", String(options.basis));
+  if (basis === 'morlet') {
+    const ks = options.kernelShape ?? 3;
+    const [nu, nv] = kernelShapeOf(op, typeof ks === 'number' ? [ks, ks] : ks);
+    return {
+      basis,
+      nr: nu,
+      nphi: nv,
+      kernelSize: nu * nv,
+      hatOf: new Int32Array(0),
+      values: (r, alpha, cutoff, out) => morlet(r / cutoff, alpha, nu, nv, out),
+    };
+  }
+  const [nr, nphi] = kernelShapeOf(op, options.kernelShape);
+  if (basis === 'zernike') {
+    if (nphi !== 1)
+      argError(
+        op,
+        'kernelShape',
+        'a number n (radial orders 0 … n−1) for the Zernike basis',
+        JSON.stringify(options.kernelShape),
+      );
+    const modes = zernikeModes(nr);
+    return {
+      basis,
+      nr,
+      nphi,
+      kernelSize: modes.length,
+      hatOf: new Int32Array(0),
+      values: (r, alpha, cutoff, out) => zernike(r / cutoff, alpha, modes, out),
+    };
+  }
+  if (basis === 'harmonic') {
+    const K = 1 + (nr - 1) * (2 * nphi - 1);
+    const hatOf = new Int32Array(K);
+    for (let k = 1; k < K; k++) hatOf[k] = 1 + Math.floor((k - 1) / (2 * nphi - 1)) * (2 * nphi - 1);
+    return {
+      basis,
+      nr,
+      nphi,
+      kernelSize: K,
+      hatOf,
+      values: (r, a, c, out) => harmonic(r, a, nr, nphi, c, out),
+    };
+  }
+  return {
+    basis,
+    nr,
+    nphi,
+    kernelSize: nphi === 1 ? nr : 1 + (nr - 1) * nphi,
+    hatOf: new Int32Array(0),
+    values: (r, alpha, cutoff, out) => piecewiseLinear(r, alpha, nr, nphi, cutoff, out),
+  };
+}
+
+/**
+ * The basis functions ψ_k(r, α), k = 0 … K−1, of a DISCO filter at geodesic distance r from the
+ * disk's centre and bearing α ∈ [0, 2π) (α measured from the local meridian direction, as the filter
+ * tensor uses it). `[K]` float64. For plotting and tests; `discoFilter` evaluates the same functions.
+ */
+export function evaluateDiscoBasis(
+  options: Pick<DiscoFilterOptions, 'basis' | 'kernelShape'> & { cutoff: number },
+  r: number,
+  alpha: number,
+): Float64Array {
+  const spec = basisSpec('evaluateDiscoBasis', options);
+  if (!(options.cutoff > 0 && options.cutoff <= Math.PI))
+    argError('evaluateDiscoBasis', 'cutoff', 'a radius in (0, π]', String(options.cutoff));
+  const out = new Float64Array(spec.kernelSize);
+  if (r < options.cutoff) spec.values(r, alpha < 0 ? alpha + 2 * Math.PI : alpha, options.cutoff, out);
+  return out;
+}
+
 export function discoFilter(
   inSampling: GridSampling,
   outSampling: GridSampling,
@@ -140,25 +275,16 @@ export function discoFilter(
     argError(op, 'inSampling', 'a sampling with quadrature weights', `'${inSampling.kind}'`);
   if (outSampling.nlon > inSampling.nlon || inSampling.nlon % outSampling.nlon !== 0)
     argError(op, 'outSampling', `nlon dividing the input's ${inSampling.nlon}`, String(outSampling.nlon));
-  const basis = options.basis ?? 'piecewise-linear';
-  if (basis !== 'piecewise-linear' && basis !== 'zernike')
-    argError(op, 'basis', "'piecewise-linear' or 'zernike'", String(options.basis));
-  const [nr, nphi] = kernelShapeOf(op, options.kernelShape);
-  if (basis === 'zernike' && nphi !== 1)
-    argError(
-      op,
-      'kernelShape',
-      'a number n (radial orders 0 … n−1) for the Zernike basis',
-      JSON.stringify(options.kernelShape),
-    );
-  const modes = basis === 'zernike' ? zernikeModes(nr) : [];
-  const K = basis === 'zernike' ? modes.length : nphi === 1 ? nr : 1 + (nr - 1) * nphi;
+  const spec = basisSpec(op, options);
+  const { basis, nr } = spec;
+  const K = spec.kernelSize;
   const cutoff =
     options.cutoff ??
     (nr * Math.PI) / (outSampling.kind === 'equiangular' ? outSampling.nlat - 1 : outSampling.nlat);
   if (!(cutoff > 0 && cutoff <= Math.PI)) argError(op, 'cutoff', 'a radius in (0, π]', String(cutoff));
   const norm = options.normalization ?? 'mean';
-  if (norm !== 'mean' && norm !== 'none') argError(op, 'normalization', "'mean' or 'none'", String(norm));
+  if (norm !== 'mean' && norm !== 'individual' && norm !== 'support' && norm !== 'none')
+    argError(op, 'normalization', "'mean', 'individual', 'support' or 'none'", String(norm));
   const { nlat: nlatIn, nlon: nlonIn } = inSampling;
   const { nlat: nlatOut, nlon: nlonOut } = outSampling;
   const stride = nlonIn / nlonOut;
@@ -168,6 +294,7 @@ export function discoFilter(
   const rows: number[] = [];
   const cols: number[] = [];
   const values: number[] = [];
+  const weightsOf: number[] = [];
   const colId = new Map<number, number>();
   const area = new Float64Array(nlatOut);
   for (let t = 0; t < nlatOut; t++) {
@@ -188,8 +315,7 @@ export function discoFilter(
         const r = Math.acos(Math.max(-1, Math.min(1, zr)));
         if (r >= cutoff) continue;
         const alpha = Math.atan2(y, xr);
-        if (basis === 'zernike') zernike(r / cutoff, alpha, modes, vals);
-        else piecewiseLinear(r, alpha < 0 ? alpha + 2 * Math.PI : alpha, nr, nphi, cutoff, vals);
+        spec.values(r, alpha < 0 ? alpha + 2 * Math.PI : alpha, cutoff, vals);
         area[t]! += q;
         const key = i * nlonIn + dj;
         for (let k = 0; k < K; k++) {
@@ -202,6 +328,7 @@ export function discoFilter(
           rows.push(k * nlatOut + t);
           cols.push(c);
           values.push(vals[k]! * q);
+          weightsOf.push(q);
         }
       }
     }
@@ -209,7 +336,34 @@ export function discoFilter(
   const nS = colId.size;
   const psi = new Float64Array(K * nlatOut * nS);
   for (let e = 0; e < values.length; e++) psi[rows[e]! * nS + cols[e]!]! += values[e]!;
-  if (norm === 'mean' && basis === 'zernike') {
+  const rowScale = (row: number, scale: number): void => {
+    if (scale > 0) for (let c = 0; c < nS; c++) psi[row * nS + c]! /= scale;
+  };
+  if (norm === 'individual') {
+    for (let row = 0; row < K * nlatOut; row++) {
+      let s = 0;
+      for (let c = 0; c < nS; c++) s += Math.abs(psi[row * nS + c]!);
+      rowScale(row, s);
+    }
+  } else if (norm === 'support') {
+    const support = new Float64Array(K * nlatOut);
+    for (let e = 0; e < values.length; e++) support[rows[e]!]! += weightsOf[e]!;
+    for (let row = 0; row < K * nlatOut; row++) rowScale(row, support[row]!);
+  } else if (norm === 'mean' && basis === 'harmonic') {
+    // Scale every function by the quadrature sum of its isotropic hat at that latitude (computed
+    // before any row is rescaled).
+    const hatSum = new Float64Array(K * nlatOut);
+    for (let row = 0; row < K * nlatOut; row++) {
+      const k = Math.floor(row / nlatOut);
+      if (k !== 0 && spec.hatOf[k] !== k) continue;
+      for (let c = 0; c < nS; c++) hatSum[row]! += psi[row * nS + c]!;
+    }
+    for (let row = 0; row < K * nlatOut; row++) {
+      const k = Math.floor(row / nlatOut);
+      const t = row % nlatOut;
+      rowScale(row, hatSum[(k === 0 ? 0 : spec.hatOf[k]!) * nlatOut + t]!);
+    }
+  } else if (norm === 'mean' && (basis === 'zernike' || basis === 'morlet')) {
     for (let row = 0; row < K * nlatOut; row++) {
       const a = area[row % nlatOut]!;
       if (a > 0) for (let c = 0; c < nS; c++) psi[row * nS + c]! /= a;
@@ -332,6 +486,28 @@ abstract class DiscoBase extends nn.Module {
  * Shapes: x `[batch, inChannels, nlat_in, nlon_in]` → `[batch, outChannels, nlat_out, nlon_out]`;
  * weight `[out, in, K]`.
  */
+/** The default contraction: one gather of every offset column while that stays ≤ 2²⁰ values per channel. */
+function chooseContraction(
+  op: string,
+  filter: DiscoFilter,
+  nlonOut: number,
+  asked?: string,
+): 'dense' | 'per-ring' {
+  const mode = asked ?? (filter.nS * nlonOut <= 1 << 20 ? 'dense' : 'per-ring');
+  if (mode !== 'dense' && mode !== 'per-ring')
+    argError(op, 'contraction', "'dense' or 'per-ring'", String(mode));
+  return mode;
+}
+
+/** The per-ring filter blocks as tensors (`[K, n_t]` filter values, gather columns). */
+function ringBlockTensors(filter: DiscoFilter): { psi: Tensor; columns: Tensor; n: number }[] {
+  return discoRingBlocks(filter).map((blk) => ({
+    psi: tensor(blk.psi, [filter.kernelSize, blk.n]),
+    columns: tensor(blk.columns, [blk.columns.length], 'int32'),
+    n: blk.n,
+  }));
+}
+
 export class DiscoConvS2 extends DiscoBase {
   readonly outSampling: GridSampling;
   constructor(
@@ -343,18 +519,8 @@ export class DiscoConvS2 extends DiscoBase {
     const out = options.outSampling ?? inSampling;
     super('DiscoConvS2', inSampling, out, inChannels, outChannels, options);
     this.outSampling = out;
-    const mode = options.contraction ?? (this.filter.nS * out.nlon <= 1 << 20 ? 'dense' : 'per-ring');
-    if (mode !== 'dense' && mode !== 'per-ring')
-      argError('DiscoConvS2', 'contraction', "'dense' or 'per-ring'", String(mode));
-    this.contraction = mode;
-    this.blocks =
-      mode === 'per-ring'
-        ? discoRingBlocks(this.filter).map((blk) => ({
-            psi: tensor(blk.psi, [this.kernelSize, blk.n]),
-            columns: tensor(blk.columns, [blk.columns.length], 'int32'),
-            n: blk.n,
-          }))
-        : [];
+    this.contraction = chooseContraction('DiscoConvS2', this.filter, out.nlon, options.contraction);
+    this.blocks = this.contraction === 'per-ring' ? ringBlockTensors(this.filter) : [];
   }
 
   readonly contraction: 'dense' | 'per-ring';
@@ -393,16 +559,54 @@ export class DiscoConvS2 extends DiscoBase {
  * The transpose of a DISCO convolution (upsampling S² → S²): the adjoint of `DiscoConvS2` from
  * `outSampling` (fine) to `inSampling` (coarse), computed with a matmul by ψᵀ and a scatter-add
  * (core's indexAdd). Shapes: `[batch, in, nlat_c, nlon_c]` → `[batch, out, nlat_f, nlon_f]`.
+ * `contraction` as for `DiscoConvS2`: 'per-ring' multiplies each coarse ring only by the filter
+ * columns its disk touches, so memory and work follow the nonzeros on large grids.
  */
 export class DiscoConvTransposeS2 extends DiscoBase {
+  readonly contraction: 'dense' | 'per-ring';
+  private readonly blocks: { psi: Tensor; columns: Tensor; n: number }[];
+  private readonly ringColumns: Tensor | null;
+
   constructor(
     readonly inSampling: GridSampling,
     readonly outSampling: GridSampling,
     inChannels: number,
     outChannels: number,
-    options: DiscoFilterOptions & { bias?: boolean; seed?: number } = {},
+    options: DiscoFilterOptions & { bias?: boolean; seed?: number; contraction?: 'dense' | 'per-ring' } = {},
   ) {
     super('DiscoConvTransposeS2', outSampling, inSampling, inChannels, outChannels, options);
+    this.contraction = chooseContraction(
+      'DiscoConvTransposeS2',
+      this.filter,
+      inSampling.nlon,
+      options.contraction,
+    );
+    this.blocks = this.contraction === 'per-ring' ? ringBlockTensors(this.filter) : [];
+    this.ringColumns =
+      this.contraction === 'per-ring'
+        ? concat(
+            this.blocks.map((blk) => blk.columns),
+            0,
+          )
+        : null;
+  }
+
+  /** ψᵀ-spread: `[B·O, K, nlat_c, nlon_c]` → `[B·O, nFine]` (scatter-added over the fine grid). */
+  private spread(u: Tensor): Tensor {
+    const [bo, K, nlat, nlon] = u.shape as [number, number, number, number];
+    const nFine = this.outSampling.nlat * this.outSampling.nlon;
+    if (this.contraction === 'dense') {
+      const spread = this.psiT.transpose(0, 1).matmul(u.reshape([bo, K * nlat, nlon])); // [B·O, nS, nlon]
+      return indexAdd(spread.reshape([bo, this.filter.nS * nlon]), 1, this.columnsT, nFine);
+    }
+    // Ring t: [n_t, K] · [B·O, K, nlon] → [B·O, n_t, nlon]; all rings go in one scatter-add.
+    const parts = this.blocks.map((blk, t) =>
+      blk.psi
+        .transpose(0, 1)
+        .matmul(u.narrow(2, t, 1).reshape([bo, K, nlon]))
+        .reshape([bo, blk.n * nlon]),
+    );
+    return indexAdd(concat(parts, 1), 1, this.ringColumns!, nFine);
   }
 
   forward(x: Tensor): Tensor {
@@ -415,9 +619,7 @@ export class DiscoConvTransposeS2 extends DiscoBase {
       .permute([0, 2, 1])
       .reshape([o * K, c])
       .matmul(x.reshape([b, c, nlat * nlon])); // [B, O·K, nlat·nlon]
-    const spread = this.psiT.transpose(0, 1).matmul(u.reshape([b * o, K * nlat, nlon])); // [B·O, nS, nlon]
-    const nFine = this.outSampling.nlat * this.outSampling.nlon;
-    const out = indexAdd(spread.reshape([b * o, this.filter.nS * nlon]), 1, this.columnsT, nFine);
+    const out = this.spread(u.reshape([b * o, K, nlat, nlon]));
     let y = out.reshape([b, o, this.outSampling.nlat, this.outSampling.nlon]);
     if (this.bias) y = y.add(this.bias.reshape([1, o, 1, 1]));
     return y;

@@ -18,6 +18,12 @@ export interface SpectralZonalConvOptions {
   bias?: boolean;
   /** Seed for the weight initialisation. */
   seed?: number;
+  /**
+   * Grid of the output (default the input's): synthesis on a coarser grid is spectral pooling fused
+   * into the convolution (Esteves et al. 2018), on a finer one unpooling. The band limit is then at
+   * most the smaller of the two grids' maxima.
+   */
+  outSampling?: GridSampling;
 }
 
 /**
@@ -27,12 +33,14 @@ export interface SpectralZonalConvOptions {
  * every rotation on band-limited signals (the filter acts per degree, and rotations mix only orders
  * within a degree). Computed as SHT → per-degree channel mixing (a batched matmul over l) → inverse SHT.
  *
- * Shapes: x `[batch, inChannels, nlat, nlon]` → `[batch, outChannels, nlat, nlon]`; weight `[out, in, L]`.
+ * Shapes: x `[batch, inChannels, nlat, nlon]` → `[batch, outChannels, nlat', nlon']` (the output
+ * grid, `outSampling`, defaults to the input's); weight `[out, in, L]`.
  */
 export class SpectralZonalConv extends nn.Module {
   readonly bandLimit: number;
   readonly sht: RealSHT;
   readonly isht: InverseRealSHT;
+  readonly outSampling: GridSampling;
   weight: Tensor;
   bias: Tensor | null;
 
@@ -45,13 +53,15 @@ export class SpectralZonalConv extends nn.Module {
     super();
     checkPositiveInt('SpectralZonalConv', 'inChannels', inChannels);
     checkPositiveInt('SpectralZonalConv', 'outChannels', outChannels);
+    this.outSampling = options.outSampling ?? sampling;
     this.bandLimit = checkBandLimit(
       'SpectralZonalConv',
       sampling,
-      options.bandLimit ?? sampling.maxBandLimit,
+      options.bandLimit ?? Math.min(sampling.maxBandLimit, this.outSampling.maxBandLimit),
     );
+    checkBandLimit('SpectralZonalConv', this.outSampling, this.bandLimit);
     this.sht = new RealSHT(sampling, this.bandLimit);
-    this.isht = new InverseRealSHT(sampling, this.bandLimit);
+    this.isht = new InverseRealSHT(this.outSampling, this.bandLimit);
     // Variance-preserving at initialisation: each output degree sums inChannels inputs.
     this.weight = this.registerParameter(
       'weight',

@@ -17,12 +17,15 @@ export interface GridSampling {
   readonly phi: Float64Array;
   /**
    * Quadrature weights in x = cos θ, `[nlat]` (they sum to 2): ∫_{S²} f dΩ ≈ Σ_t w_t (2π/nlon) Σ_p f(θ_t, φ_p).
-   * Null for MW/MWSS, whose sampling theorem is not a positive quadrature (see README).
+   * Gauss–Legendre, equiangular, Driscoll–Healy: exact for the products f·Y_lm of the transform
+   * (degree ≤ 2L−2). MW/MWSS: exact only for ∫ f dΩ of a signal band-limited at L (the unique
+   * interpolatory rule on the rings, via the torus extension); their transform is not a quadrature
+   * with these weights (see `TorusSHT64`). Null only for hand-built samplings without weights.
    */
   readonly weights: Float64Array | null;
   /**
-   * The largest band limit L (degrees 0 … L−1) whose harmonic transform is exact on this grid, or 0
-   * where no quadrature is provided.
+   * The largest band limit L (degrees 0 … L−1) whose harmonic transform `gridSHT64` computes
+   * exactly on this grid (MW/MWSS: the L they were built for), or 0 where no transform is provided.
    */
   readonly maxBandLimit: number;
 }
@@ -117,7 +120,7 @@ export interface GridOptions {
  * - `gauss-legendre`: θ_t = arccos of the Gauss–Legendre nodes; exact for L ≤ min(nlat, ⌊(nlon+1)/2⌋).
  * - `equiangular`: θ_j = jπ/(nlat−1), both poles included, Clenshaw–Curtis weights; L ≤ ⌊(nlat+1)/2⌋.
  * - `driscoll-healy`: θ_j = πj/nlat (nlat = 2B even, north pole only), Driscoll–Healy weights; L ≤ nlat/2.
- * For MW/MWSS use `mwSampling` (points only).
+ * For MW/MWSS use `mwSampling`.
  */
 export function gridSampling(
   kind: 'gauss-legendre' | 'equiangular' | 'driscoll-healy',
@@ -173,10 +176,35 @@ export function gridSampling(
 }
 
 /**
- * McEwen–Wiaux samplings for band limit L (points only; their exact transform goes through a torus
- * extension that is not built here, so `weights` is null and `maxBandLimit` 0):
+ * Weights in x = cos θ for the MW colatitudes θ_t = π(2t+1)/(2L−1), t = 0 … L−1, exact for
+ * ∫₋₁¹ g dx whenever g is the order-0 part of a signal band-limited at L (an even trigonometric
+ * polynomial of degree ≤ L−1 in θ). On the torus extension (2L−1 equispaced θ) the integral is
+ * Σ_k ĝ_k w(k) with w(k) = ∫₀^π e^{ikθ} sin θ dθ = 2/(1−k²) for even k (the odd k cancel for even g);
+ * folding the torus weights (1/nT) Σ_k w(k) e^{−ikθ} onto the sampled half gives these.
+ */
+export function mwWeights(bandLimit: number): Float64Array {
+  checkPositiveInt('mwWeights', 'bandLimit', bandLimit);
+  const L = bandLimit;
+  const nT = 2 * L - 1;
+  const torus = new Float64Array(nT);
+  for (let t = 0; t < nT; t++) {
+    const theta = (Math.PI * (2 * t + 1)) / nT;
+    let s = 2; // k = 0
+    for (let k = 2; k <= L - 1; k += 2) s += (2 * 2 * Math.cos(k * theta)) / (1 - k * k);
+    torus[t] = s / nT;
+  }
+  const w = new Float64Array(L);
+  for (let t = 0; t < L; t++) w[t] = torus[t]! + (t < L - 1 ? torus[nT - 1 - t]! : 0);
+  return w;
+}
+
+/**
+ * McEwen–Wiaux samplings for band limit L, transformed exactly by `gridSHT64` (torus extension):
  * - `mw`: θ_t = π(2t+1)/(2L−1), t = 0 … L−1 (the last is the south pole); φ_p = 2πp/(2L−1).
+ *   L(2L−1) points, about half of Driscoll–Healy's 4L² for the same band limit.
  * - `mwss`: θ_t = πt/L, t = 0 … L (both poles); φ_p = πp/L, p = 0 … 2L−1.
+ * `weights` (see `GridSampling.weights`): MW, `mwWeights(L)`; MWSS, the Clenshaw–Curtis weights of
+ * its L+1 equiangular rings (the interpolatory rule there, exact for the band-limited integrand).
  */
 export function mwSampling(kind: 'mw' | 'mwss', bandLimit: number): GridSampling {
   checkPositiveInt('mwSampling', 'bandLimit', bandLimit);
@@ -189,25 +217,39 @@ export function mwSampling(kind: 'mw' | 'mwss', bandLimit: number): GridSampling
       nlon: 2 * L - 1,
       theta,
       phi: longitudes(2 * L - 1),
-      weights: null,
-      maxBandLimit: 0,
+      weights: mwWeights(L),
+      maxBandLimit: L,
     };
   }
   if (kind === 'mwss') {
     const theta = new Float64Array(L + 1).map((_, t) => (Math.PI * t) / L);
-    return { kind, nlat: L + 1, nlon: 2 * L, theta, phi: longitudes(2 * L), weights: null, maxBandLimit: 0 };
+    return {
+      kind,
+      nlat: L + 1,
+      nlon: 2 * L,
+      theta,
+      phi: longitudes(2 * L),
+      weights: clenshawCurtisWeights(L + 1),
+      maxBandLimit: L,
+    };
   }
   return argError('mwSampling', 'kind', "'mw' or 'mwss'", String(kind));
 }
 
 /** Throws unless `bandLimit` is a positive integer the sampling transforms exactly. */
-export function checkBandLimit(op: string, sampling: GridSampling, bandLimit: number): number {
+export function checkBandLimit(
+  op: string,
+  sampling: GridSampling,
+  bandLimit: number,
+  options: { torus?: boolean } = {},
+): number {
   checkPositiveInt(op, 'bandLimit', bandLimit);
-  if (sampling.weights === null)
+  if (sampling.weights === null || (!options.torus && (sampling.kind === 'mw' || sampling.kind === 'mwss')))
     argError(
       op,
       'sampling',
-      'a sampling with quadrature weights (gauss-legendre, equiangular, driscoll-healy)',
+      'a sampling whose weights integrate f·Y_lm exactly (gauss-legendre, equiangular, driscoll-healy; ' +
+        'MW/MWSS are transformed exactly only by the float64 gridSHT64, through the torus extension)',
       `'${sampling.kind}'`,
     );
   if (bandLimit > sampling.maxBandLimit)

@@ -15,8 +15,9 @@ export interface Ring {
   weight: number;
 }
 
+/** The rings of a quadrature grid (MW/MWSS are refused: their weights are not a product quadrature). */
 export function gridRings(sampling: GridSampling): Ring[] {
-  if (sampling.weights === null)
+  if (sampling.weights === null || sampling.kind === 'mw' || sampling.kind === 'mwss')
     argError(
       'gridRings',
       'sampling',

@@ -1,9 +1,8 @@
 import { argError, checkPositiveInt } from '../errors.js';
 import { legendreColumn, normFactor, type ShOptions, sectoralLogSeeds } from '../harmonics/legendre.js';
-import { checkBandLimit, type GridSampling } from '../sampling/grid.js';
 import { checkNside } from '../sampling/healpix.js';
 import { fftInPlace } from './fft.js';
-import { gridRings, healpixRingLayout, type Ring } from './rings.js';
+import { healpixRingLayout, type Ring } from './rings.js';
 
 /** Number of real coefficients below band limit L: L². Packed index of (l, m), m = −l … l: l² + l + m. */
 export function coeffIndex(l: number, m: number): number {
@@ -89,9 +88,18 @@ export class RingSHT64 {
    */
   forward(map: Float64Array | number[]): Float64Array {
     this.checkMap('RingSHT64.forward', map);
+    const { A, B } = this.ringSpectra(map);
+    return this.analyseSpectra(A, B);
+  }
+
+  /**
+   * Per ring t and order m < L: A[t·L + m] = weight_t Σ_p f cos(mφ_p), B[t·L + m] = weight_t Σ_p f sin(mφ_p)
+   * (one FFT per ring; orders above a ring's Nyquist alias, as HEALPix needs). `map` `[npix]`.
+   */
+  ringSpectra(map: Float64Array | number[]): { A: Float64Array; B: Float64Array } {
+    this.checkMap('RingSHT64.ringSpectra', map);
     const L = this.bandLimit;
     const nr = this.rings.length;
-    // Per ring and m: weighted Σ f cos(mφ) and Σ f sin(mφ).
     const A = new Float64Array(nr * L);
     const B = new Float64Array(nr * L);
     for (let t = 0; t < nr; t++) {
@@ -112,6 +120,28 @@ export class RingSHT64 {
         B[t * L + m] = -ring.weight * fi;
       }
     }
+    return { A, B };
+  }
+
+  /**
+   * The Legendre half of the analysis: c_lm from weighted ring spectra `A`, `B` (`[nrings·L]`, as
+   * `ringSpectra` returns them), c_lm = Σ_t P̄_l^m(θ_t)·(A or B)[t, m]·(√2 for m ≠ 0).
+   * With `odd`, degrees with l − m odd read `odd.A`/`odd.B` instead: for rings folded about the
+   * equator (P̄_l^m(π − θ) = (−1)^{l−m} P̄_l^m(θ)) the caller passes the sums A_t + A_t' and the
+   * differences A_t − A_t' of mirror rings and the sums cost half the Legendre work.
+   */
+  analyseSpectra(A: Float64Array, B: Float64Array, odd?: { A: Float64Array; B: Float64Array }): Float64Array {
+    const L = this.bandLimit;
+    const nr = this.rings.length;
+    if (A.length !== nr * L || B.length !== nr * L)
+      argError('RingSHT64.analyseSpectra', 'A', `${nr * L} values (rings × L)`, `${A.length}, ${B.length}`);
+    if (odd && (odd.A.length !== nr * L || odd.B.length !== nr * L))
+      argError(
+        'RingSHT64.analyseSpectra',
+        'odd',
+        `${nr * L} values (rings × L)`,
+        `${odd.A.length}, ${odd.B.length}`,
+      );
     const out = new Float64Array(L * L);
     const scratch = new Float64Array(L);
     for (let m = 0; m < L; m++) {
@@ -120,10 +150,25 @@ export class RingSHT64 {
         const col = this.column(m, t, scratch);
         const a = A[t * L + m]! * mf;
         const b = B[t * L + m]! * mf;
-        for (let l = m; l < L; l++) {
+        if (!odd) {
+          for (let l = m; l < L; l++) {
+            const p = col[l - m]!;
+            out[l * l + l + m]! += p * a;
+            if (m > 0) out[l * l + l - m]! += p * b;
+          }
+          continue;
+        }
+        const ao = odd.A[t * L + m]! * mf;
+        const bo = odd.B[t * L + m]! * mf;
+        for (let l = m; l < L; l += 2) {
           const p = col[l - m]!;
           out[l * l + l + m]! += p * a;
           if (m > 0) out[l * l + l - m]! += p * b;
+        }
+        for (let l = m + 1; l < L; l += 2) {
+          const p = col[l - m]!;
+          out[l * l + l + m]! += p * ao;
+          if (m > 0) out[l * l + l - m]! += p * bo;
         }
       }
     }
@@ -178,15 +223,6 @@ export class RingSHT64 {
     }
     return out;
   }
-}
-
-/**
- * The exact real SHT of a latitude/longitude grid (Gauss–Legendre, equiangular, Driscoll–Healy) at
- * band limit L ≤ `sampling.maxBandLimit`. Maps `[nlat, nlon]` flattened ↔ coefficients `[L²]`.
- */
-export function gridSHT64(sampling: GridSampling, bandLimit: number, options: ShOptions = {}): RingSHT64 {
-  checkBandLimit('gridSHT64', sampling, bandLimit);
-  return new RingSHT64(gridRings(sampling), bandLimit, options);
 }
 
 /**

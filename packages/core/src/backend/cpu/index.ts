@@ -279,30 +279,11 @@ export class CpuBackend implements Backend {
     const B = f32(b);
     const out = new Float32Array(batch * m * n);
     // The kernel wants A as [m, k] and B as [n, k] (k innermost); pack whichever is not.
-    const packA = g.transA ? new Float32Array(m * k) : null;
-    const packB = g.transB ? null : new Float32Array(n * k);
-    // A broadcast (batch-1) operand is packed once, not once per batch entry.
-    let packedA = -1;
-    let packedB = -1;
+    const entryOfA = kInnermostEntries(A, m, k, g.transA);
+    const entryOfB = kInnermostEntries(B, n, k, !g.transB);
     for (let i = 0; i < batch; i++) {
-      const ia = g.batchA === 1 ? 0 : i;
-      const ib = g.batchB === 1 ? 0 : i;
-      let aArr = A;
-      let aOff = ia * m * k;
-      if (packA) {
-        if (packedA !== ia) transposeInto(A, aOff, k, m, packA);
-        packedA = ia;
-        aArr = packA;
-        aOff = 0;
-      }
-      let bArr = B;
-      let bOff = ib * k * n;
-      if (packB) {
-        if (packedB !== ib) transposeInto(B, bOff, k, n, packB);
-        packedB = ib;
-        bArr = packB;
-        bOff = 0;
-      }
+      const [aArr, aOff] = entryOfA(g.batchA === 1 ? 0 : i);
+      const [bArr, bOff] = entryOfB(g.batchB === 1 ? 0 : i);
       gemmNT(aArr, aOff, bArr, bOff, out, i * m * n, m, n, k, false);
     }
     return out;
@@ -415,4 +396,26 @@ function walkIndex(shape: Shape, fn: (pos: number, coords: number[]) => void): v
       coords[d] = 0;
     }
   }
+}
+
+/**
+ * Batch entry e of a GEMM operand as [array, offset] of an [outer, k] row-major block (k innermost):
+ * in place when `src` is stored [batch, outer, k]; when it is stored [batch, k, outer]
+ * (`transposed`), packed into one reused buffer, and only when e changes, so a broadcast (batch-1)
+ * operand is packed once, not once per batch entry.
+ */
+function kInnermostEntries(
+  src: Float32Array,
+  outer: number,
+  k: number,
+  transposed: boolean,
+): (e: number) => [Float32Array, number] {
+  if (!transposed) return (e) => [src, e * outer * k];
+  const packed = new Float32Array(outer * k);
+  let packedEntry = -1;
+  return (e) => {
+    if (e !== packedEntry) transposeInto(src, e * outer * k, k, outer, packed);
+    packedEntry = e;
+    return [packed, 0];
+  };
 }

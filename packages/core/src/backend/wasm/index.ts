@@ -16,8 +16,9 @@ import type {
   TensorInfo,
   UnaryOp,
 } from '../kernels.js';
-import { convDims } from '../shared.js';
+import { type ConvDims, convDims } from '../shared.js';
 import { WasmHeap } from './allocator.js';
+import { type PackedFilter, packFilterGroups } from './filter-pack.js';
 import {
   KERNELS_RELAXED_WASM_BASE64,
   KERNELS_SHARED_MAXIMUM_PAGES,
@@ -469,6 +470,14 @@ export class WasmBackend implements Backend {
   private free(ptr: number, bytes: number): void {
     if (bytes !== 0) this.heap.free(ptr, bytes);
   }
+  /** The filter `w` packed as GEMM's A operand per group (see filter-pack.ts); free `bytes` at `ptr`. */
+  private packFilter(
+    w: TensorInfo,
+    dims: Pick<ConvDims, 'G' | 'og' | 'Q'>,
+    transposed: boolean,
+  ): PackedFilter {
+    return packFilterGroups(this.k, (bytes) => this.scratch(bytes), (w.id as WasmData).ptr, dims, transposed);
+  }
 
   // ---- storage
 
@@ -781,16 +790,12 @@ export class WasmBackend implements Backend {
     }
     if (g.strideH === 1 && g.strideW === 1 && !direct) return this.conv2dImplicit(x, w, g, out);
     const colsBytes = direct ? 0 : Q * rows * OW * 4;
-    const apOne = this.k.packASize(og, Q);
-    const apBytes = apOne * G;
     const bpBytes = this.k.packBSize(Q, rows * OW);
     const cols = this.scratch(colsBytes);
-    const ap = this.scratch(apBytes);
     const bp = this.scratch(bpBytes);
     const xPtr = (x.id as WasmData).ptr;
-    const wPtr = (w.id as WasmData).ptr;
     // A = w of the group, [og, Q] row-major: packed once for the whole batch.
-    for (let grp = 0; grp < G; grp++) this.k.packA(wPtr + grp * og * Q * 4, Q, 1, og, Q, ap + grp * apOne);
+    const filter = this.packFilter(w, { G, og, Q }, false);
     const args = this.im2colArgs(g, cg);
     for (let nImg = 0; nImg < g.batch; nImg++) {
       for (let grp = 0; grp < G; grp++) {
@@ -808,23 +813,12 @@ export class WasmBackend implements Backend {
             this.k.packB(cols, np, 1, Q, np, bp);
           }
           // y[n, grp·og + o, pix] = Σ_q w[o, q] · cols[q, pix] for this chunk's pixels
-          this.k.gemm(
-            ap + grp * apOne,
-            bp,
-            PACKED_ROW,
-            Q * PACKED_ROW,
-            y + oy0 * OW * 4,
-            pixels,
-            og,
-            np,
-            Q,
-            0,
-          );
+          this.k.gemm(filter.at(grp), bp, PACKED_ROW, Q * PACKED_ROW, y + oy0 * OW * 4, pixels, og, np, Q, 0);
         }
       }
     }
     this.free(cols, colsBytes);
-    this.free(ap, apBytes);
+    this.free(filter.ptr, filter.bytes);
     this.free(bp, bpBytes);
     return out;
   }
@@ -853,13 +847,10 @@ export class WasmBackend implements Backend {
     const n = (OH - 1) * Wp + OW;
     const xpBytes = (cg * Hp * Wp + 16) * 4;
     const offBytes = Q * 4;
-    const apOne = this.k.packASize(og, Q);
-    const apBytes = apOne * G;
     const wide = Wp !== OW;
     const tmpBytes = wide ? og * OH * Wp * 4 : 0;
     const xp = this.scratch(xpBytes);
     const off = this.scratch(offBytes);
-    const ap = this.scratch(apBytes);
     const tmp = this.scratch(tmpBytes);
     this.sync();
     for (let c = 0, q = 0; c < cg; c++) {
@@ -869,24 +860,23 @@ export class WasmBackend implements Backend {
       }
     }
     const xPtr = (x.id as WasmData).ptr;
-    const wPtr = (w.id as WasmData).ptr;
-    for (let grp = 0; grp < G; grp++) this.k.packA(wPtr + grp * og * Q * 4, Q, 1, og, Q, ap + grp * apOne);
+    const filter = this.packFilter(w, { G, og, Q }, false);
     for (let nImg = 0; nImg < g.batch; nImg++) {
       for (let grp = 0; grp < G; grp++) {
         const xg = xPtr + (nImg * g.inChannels + grp * cg) * plane * 4;
         const y = out.ptr + (nImg * g.outChannels + grp * og) * pixels * 4;
         this.k.padPlanes(xg, cg, g.inHeight, g.inWidth, g.padTop, g.padLeft, Hp, Wp, xp);
         if (wide) {
-          this.k.gemmOffsets(ap + grp * apOne, xp, off, tmp, OH * Wp, og, n, Q);
+          this.k.gemmOffsets(filter.at(grp), xp, off, tmp, OH * Wp, og, n, Q);
           this.k.compactRows(tmp, og * OH, Wp, OW, y);
         } else {
-          this.k.gemmOffsets(ap + grp * apOne, xp, off, y, pixels, og, n, Q);
+          this.k.gemmOffsets(filter.at(grp), xp, off, y, pixels, og, n, Q);
         }
       }
     }
     this.free(xp, xpBytes);
     this.free(off, offBytes);
-    this.free(ap, apBytes);
+    this.free(filter.ptr, filter.bytes);
     this.free(tmp, tmpBytes);
     return out;
   }
@@ -916,17 +906,13 @@ export class WasmBackend implements Backend {
       return dx;
     }
     const colsBytes = Q * rows * OW * 4;
-    const apOne = this.k.packASize(Q, og);
-    const apBytes = apOne * G;
     const bpBytes = this.k.packBSize(og, rows * OW);
     const dcols = this.scratch(colsBytes);
-    const ap = this.scratch(apBytes);
     const bp = this.scratch(bpBytes);
     this.view(dx, 'float32', dxSize).fill(0);
     const dyPtr = (dy.id as WasmData).ptr;
-    const wPtr = (w.id as WasmData).ptr;
     // A(q, o) = w[o, q]: the group's filter read transposed, packed once.
-    for (let grp = 0; grp < G; grp++) this.k.packA(wPtr + grp * og * Q * 4, 1, Q, Q, og, ap + grp * apOne);
+    const filter = this.packFilter(w, { G, og, Q }, true);
     const args = this.im2colArgs(g, cg);
     for (let nImg = 0; nImg < g.batch; nImg++) {
       for (let grp = 0; grp < G; grp++) {
@@ -939,13 +925,13 @@ export class WasmBackend implements Backend {
           // onto dx. dy's rows are a whole image apart; packing them measured faster than reading
           // them in place.
           this.k.packB(dyg + oy0 * OW * 4, pixels, 1, og, np, bp);
-          this.k.gemm(ap + grp * apOne, bp, PACKED_ROW, og * PACKED_ROW, dcols, np, Q, np, og, 0);
+          this.k.gemm(filter.at(grp), bp, PACKED_ROW, og * PACKED_ROW, dcols, np, Q, np, og, 0);
           this.k.col2im(dcols, ...args, oy0, oy1, OW, dxg);
         }
       }
     }
     this.free(dcols, colsBytes);
-    this.free(ap, apBytes);
+    this.free(filter.ptr, filter.bytes);
     this.free(bp, bpBytes);
     return dx;
   }

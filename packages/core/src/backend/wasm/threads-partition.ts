@@ -24,6 +24,7 @@
 import type { Conv2dGeometry, MatmulGeometry } from '../kernels.js';
 import { convDims } from '../shared.js';
 import type { WasmHeap } from './allocator.js';
+import { packFilterGroups } from './filter-pack.js';
 import type { CallList, ThreadPool } from './threads.js';
 
 /** Least GEMM / convolution work per thread (flops): 64 MFLOP ≈ 2 ms at 30 GFLOP/s. */
@@ -164,17 +165,38 @@ export interface ConvPlan {
   args: number[];
 }
 
+/** One (image, group, output-row chunk) work item of a convolution. */
+interface ConvItem {
+  grp: number;
+  /** Output rows [oy0, oy1) of the chunk. */
+  oy0: number;
+  oy1: number;
+  /** Output pixels of the chunk: (oy1 − oy0) · OW. */
+  np: number;
+  /** Byte offsets of the image-group's first input plane (in x / dx) and first output plane (in y / dy). */
+  inOffset: number;
+  outOffset: number;
+}
+
 /** (image, group, output-row chunk) work items of a convolution, in order. */
-function convItems(
-  g: Conv2dGeometry,
-  rows: number,
-): { count: number; at(i: number): [number, number, number] } {
+function convItems(g: Conv2dGeometry, rows: number): { count: number; at(i: number): ConvItem } {
+  const { G, cg, og, OW, pixels, plane } = convDims(g);
   const chunks = Math.ceil(g.outHeight / rows);
-  const G = g.groups;
   return {
     count: g.batch * G * chunks,
     at(i) {
-      return [Math.floor(i / (G * chunks)), Math.floor(i / chunks) % G, (i % chunks) * rows];
+      const nImg = Math.floor(i / (G * chunks));
+      const grp = Math.floor(i / chunks) % G;
+      const oy0 = (i % chunks) * rows;
+      const oy1 = Math.min(g.outHeight, oy0 + rows);
+      return {
+        grp,
+        oy0,
+        oy1,
+        np: (oy1 - oy0) * OW,
+        inOffset: (nImg * g.inChannels + grp * cg) * plane * 4,
+        outOffset: (nImg * g.outChannels + grp * og) * pixels * 4,
+      };
     },
   };
 }
@@ -193,12 +215,10 @@ export function conv2dThreaded(
   g: Conv2dGeometry,
   plan: ConvPlan,
 ): void {
-  const { G, cg, og, Q, OW, pixels, plane } = convDims(g);
+  const { G, og, Q, OW, pixels } = convDims(g);
   const row = ctx.packedRow;
   const scratch = new Scratch(ctx.heap);
-  const apOne = ctx.k.packASize(og, Q);
-  const ap = scratch.alloc(apOne * G);
-  for (let grp = 0; grp < G; grp++) ctx.k.packA(wPtr + grp * og * Q * 4, Q, 1, og, Q, ap + grp * apOne);
+  const filter = packFilterGroups(ctx.k, (bytes) => scratch.alloc(bytes), wPtr, { G, og, Q }, false);
   const items = convItems(g, plan.rows);
   const lists: CallList[] = [];
   for (const [s, e] of splitRange(items.count, parts)) {
@@ -206,17 +226,15 @@ export function conv2dThreaded(
     const bp = scratch.alloc(ctx.k.packBSize(Q, plan.rows * OW));
     const list = ctx.pool.list();
     for (let i = s; i < e; i++) {
-      const [nImg, grp, oy0] = items.at(i);
-      const oy1 = Math.min(g.outHeight, oy0 + plan.rows);
-      const np = (oy1 - oy0) * OW;
-      const xg = xPtr + (nImg * g.inChannels + grp * cg) * plane * 4;
-      const y = outPtr + (nImg * g.outChannels + grp * og) * pixels * 4;
+      const { grp, oy0, oy1, np, inOffset, outOffset } = items.at(i);
+      const xg = xPtr + inOffset;
+      const y = outPtr + outOffset;
       if (plan.direct) list.call('packB', xg + oy0 * OW * 4, pixels, 1, Q, np, bp);
       else {
         list.call('im2col', xg, ...plan.args, oy0, oy1, OW, cols);
         list.call('packB', cols, np, 1, Q, np, bp);
       }
-      list.call('gemm', ap + grp * apOne, bp, row, Q * row, y + oy0 * OW * 4, pixels, og, np, Q, 0);
+      list.call('gemm', filter.at(grp), bp, row, Q * row, y + oy0 * OW * 4, pixels, og, np, Q, 0);
     }
     lists.push(list);
   }
@@ -240,9 +258,7 @@ export function conv2dGradInputThreaded(
   const { G, cg, og, Q, OW, pixels, plane } = convDims(g);
   const row = ctx.packedRow;
   const scratch = new Scratch(ctx.heap);
-  const apOne = ctx.k.packASize(Q, og);
-  const ap = scratch.alloc(apOne * G);
-  for (let grp = 0; grp < G; grp++) ctx.k.packA(wPtr + grp * og * Q * 4, 1, Q, Q, og, ap + grp * apOne);
+  const filter = packFilterGroups(ctx.k, (bytes) => scratch.alloc(bytes), wPtr, { G, og, Q }, true);
   const lists: CallList[] = [];
   for (const [s, e] of splitRange(g.batch * G, parts)) {
     const dcols = scratch.alloc(Q * plan.rows * OW * 4);
@@ -257,7 +273,7 @@ export function conv2dGradInputThreaded(
         const oy1 = Math.min(g.outHeight, oy0 + plan.rows);
         const np = (oy1 - oy0) * OW;
         list.call('packB', dyg + oy0 * OW * 4, pixels, 1, og, np, bp);
-        list.call('gemm', ap + grp * apOne, bp, row, og * row, dcols, np, Q, np, og, 0);
+        list.call('gemm', filter.at(grp), bp, row, og * row, dcols, np, Q, np, og, 0);
         list.call('col2im', dcols, ...plan.args, oy0, oy1, OW, dxg);
       }
     }
@@ -281,7 +297,7 @@ export function conv2dGradFilterThreaded(
   g: Conv2dGeometry,
   plan: ConvPlan,
 ): void {
-  const { G, cg, og, Q, OW, pixels, plane } = convDims(g);
+  const { G, og, Q, OW, pixels } = convDims(g);
   const row = ctx.packedRow;
   const scratch = new Scratch(ctx.heap);
   const items = convItems(g, plan.rows);
@@ -298,11 +314,9 @@ export function conv2dGradFilterThreaded(
     const bp = scratch.alloc(ctx.k.packBSize(plan.rows * OW, og));
     const list = ctx.pool.list();
     for (let i = s; i < e; i++) {
-      const [nImg, grp, oy0] = items.at(i);
-      const oy1 = Math.min(g.outHeight, oy0 + plan.rows);
-      const np = (oy1 - oy0) * OW;
-      const xg = xPtr + (nImg * g.inChannels + grp * cg) * plane * 4;
-      const dyg = dyPtr + (nImg * g.outChannels + grp * og) * pixels * 4;
+      const { grp, oy0, oy1, np, inOffset, outOffset } = items.at(i);
+      const xg = xPtr + inOffset;
+      const dyg = dyPtr + outOffset;
       list.call('im2col', xg, ...plan.args, oy0, oy1, OW, cols);
       list.call('packA', cols, np, 1, Q, np, ap);
       list.call('packB', dyg + oy0 * OW * 4, 1, pixels, np, og, bp);

@@ -39,7 +39,7 @@ import {
   whereShader,
 } from './wgsl/elementwise.js';
 import { gatherShader, indexAddShader, indexSelectShader, scatterAddShader } from './wgsl/indexing.js';
-import { type MatmulTile, matmulShader } from './wgsl/matmul.js';
+import { type MatmulTile, matmulShader, thinMatmulShader } from './wgsl/matmul.js';
 import { concatShader, copyStridedShader, padShader } from './wgsl/movement.js';
 import { randomShader } from './wgsl/random.js';
 import {
@@ -685,8 +685,25 @@ export class WebGPUBackend implements Backend {
   // ---- linear algebra and convolution
 
   matmul(a: TensorInfo, b: TensorInfo, g: MatmulGeometry): DataId {
-    const out = this.alloc(g.batch * g.m * g.n);
-    if (g.batch * g.m * g.n === 0) return out;
+    const outputs = g.batch * g.m * g.n;
+    // Thin products go to one thread per output unless a tile is forced: with fewer than 32 rows or
+    // columns most of a 64×64 tile is padding. A long k keeps the tiled kernel (it reads each value
+    // of the wide operand once per tile, not once per output) unless the output is tiny anyway.
+    if (!this.matmulTile && (g.m < 32 || g.n < 32) && (g.k <= 256 || outputs <= 4096)) {
+      const p = new Params().u32(
+        outputs,
+        g.m,
+        g.k,
+        g.n,
+        g.transA ? 1 : 0,
+        g.transB ? 1 : 0,
+        g.batchA,
+        g.batchB,
+      );
+      return this.run1d('matmul:thin', thinMatmulShader, [a, b], outputs, p);
+    }
+    const out = this.alloc(outputs);
+    if (outputs === 0) return out;
     // 128×128 tiles do twice the work per value loaded, but only pay once there are enough of
     // them to fill the GPU (≥ 256 workgroups: 2048² and up); smaller products keep 64×64 tiles.
     const big = g.batch * Math.ceil(g.m / 128) * Math.ceil(g.n / 128) >= 256;

@@ -18,6 +18,24 @@ const GEOM = `  let B = pu(1u); let C = pu(2u); let H = i32(pu(3u)); let W = i32
   let G = pu(14u); let OH = pu(15u); let OW = pu(16u);
   let cg = C / G; let og = O / G;`;
 
+/**
+ * WGSL: stores the block's accumulator s (vec4) at out[at + lane · stride] for its valid lanes
+ * (a partial last block computes, but does not store, its extra lanes).
+ */
+function storeLanes(stride: string): string {
+  return `  out[at] = s.x;
+  if (lanes > 1u) { out[at + ${stride}] = s.y; }
+  if (lanes > 2u) { out[at + 2u * ${stride}] = s.z; }
+  if (lanes > 3u) { out[at + 3u * ${stride}] = s.w; }`;
+}
+
+/** WGSL: `let <name>1 … <name>3`, lanes 1–3's offsets in `unit`s (a partial block repeats its last valid lane). */
+function laneOffsets(name: string, unit: string): string {
+  return `  let ${name}1 = min(1u, lanes - 1u) * ${unit};
+  let ${name}2 = min(2u, lanes - 1u) * ${unit};
+  let ${name}3 = min(3u, lanes - 1u) * ${unit};`;
+}
+
 /** Thread i = (n, group, block of 4 output channels, oy, ox); n = batch · groups · ⌈og/4⌉ · outH · outW. */
 export function conv2dShader(): string {
   return elementwiseShader(
@@ -60,10 +78,7 @@ export function conv2dShader(): string {
   }
   let plane = OH * OW;
   let at = (n * O + o0) * plane + oy * OW + ox;
-  out[at] = s.x;
-  if (lanes > 1u) { out[at + plane] = s.y; }
-  if (lanes > 2u) { out[at + 2u * plane] = s.z; }
-  if (lanes > 3u) { out[at + 3u * plane] = s.w; }`,
+${storeLanes('plane')}`,
   );
 }
 
@@ -89,9 +104,7 @@ export function conv2dGradInputShader(): string {
   let cl0 = (blk % blocks) * 4u;
   let lanes = min(4u, cg - cl0);
   let kk = KH * KW;
-  let c1 = min(1u, lanes - 1u) * kk;
-  let c2 = min(2u, lanes - 1u) * kk;
-  let c3 = min(3u, lanes - 1u) * kk;
+${laneOffsets('c', 'kk')}
   var s = vec4<f32>(0.0);
   for (var ky = 0u; ky < KH; ky++) {
     let ty = iy + PT - i32(ky) * DH;
@@ -113,10 +126,7 @@ export function conv2dGradInputShader(): string {
   }
   let plane = u32(H * W);
   let at = (n * C + grp * cg + cl0) * plane + u32(iy * W + ix);
-  out[at] = s.x;
-  if (lanes > 1u) { out[at + plane] = s.y; }
-  if (lanes > 2u) { out[at + 2u * plane] = s.z; }
-  if (lanes > 3u) { out[at + 3u * plane] = s.w; }`,
+${storeLanes('plane')}`,
   );
 }
 
@@ -148,9 +158,7 @@ export function conv2dGradFilterShader(): string {
   let lanes = min(4u, grp * og + og - o0);
   let plane = OH * OW;
   // dy planes of the four channels (a partial block repeats its last valid channel).
-  let d1 = min(1u, lanes - 1u) * plane;
-  let d2 = min(2u, lanes - 1u) * plane;
-  let d3 = min(3u, lanes - 1u) * plane;
+${laneOffsets('d', 'plane')}
   let n0 = select(0u, i / nb, perImage);
   let n1 = select(B, n0 + 1u, perImage);
   var s = vec4<f32>(0.0);
@@ -171,10 +179,7 @@ export function conv2dGradFilterShader(): string {
   }
   let kk = cg * KH * KW;
   let at = select(0u, n0 * O * kk, perImage) + o0 * kk + (cl * KH + ky) * KW + kx;
-  out[at] = s.x;
-  if (lanes > 1u) { out[at + kk] = s.y; }
-  if (lanes > 2u) { out[at + 2u * kk] = s.z; }
-  if (lanes > 3u) { out[at + 3u * kk] = s.w; }`,
+${storeLanes('kk')}`,
   );
 }
 

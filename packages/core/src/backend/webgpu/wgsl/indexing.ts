@@ -10,6 +10,27 @@ import { elementwiseShader } from './common.js';
  * and from run to run in the last bits. The output is zeroed with clearBuffer first.
  */
 
+/**
+ * WGSL shared by gather and scatter-add (params [n, rank, indexShape.., strides.., axis, axisSize]):
+ * `off`, the offset in the strided tensor of element i of the index-shaped one with its axis
+ * coordinate replaced by k = index[i]; `outOfRange` runs first when k is not in [0, axisSize).
+ */
+function axisOffset(outOfRange: string): string {
+  return `  let axis = pu(18u);
+  let k = index[i];
+  if (k < 0 || u32(k) >= pu(19u)) { ${outOfRange} }
+  var rem = i;
+  var off = 0u;
+  for (var d = i32(pu(1u)) - 1; d >= 0; d--) {
+    let du = u32(d);
+    let s = pu(2u + du);
+    var c = rem % s;
+    rem = rem / s;
+    if (du == axis) { c = u32(k); }
+    off += c * pu(10u + du);
+  }`;
+}
+
 /** Params: [n = outer·e·inner, e, inner, r]. */
 export function indexSelectShader(t: string): string {
   return elementwiseShader(
@@ -38,19 +59,7 @@ export function gatherShader(t: string): string {
     ],
     { name: 'out', type: t },
     '',
-    `  let axis = pu(18u);
-  let k = index[i];
-  if (k < 0 || u32(k) >= pu(19u)) { out[i] = ${t}(0); return; }
-  var rem = i;
-  var off = 0u;
-  for (var d = i32(pu(1u)) - 1; d >= 0; d--) {
-    let du = u32(d);
-    let s = pu(2u + du);
-    var c = rem % s;
-    rem = rem / s;
-    if (du == axis) { c = u32(k); }
-    off += c * pu(10u + du);
-  }
+    `${axisOffset(`out[i] = ${t}(0); return;`)}
   out[i] = x[off];`,
   );
 }
@@ -98,19 +107,7 @@ export function scatterAddShader(t: string): string {
     ],
     { name: 'out', type: atomicType(t) },
     atomicAdd(t),
-    `  let axis = pu(18u);
-  let k = index[i];
-  if (k < 0 || u32(k) >= pu(19u)) { return; }
-  var rem = i;
-  var off = 0u;
-  for (var d = i32(pu(1u)) - 1; d >= 0; d--) {
-    let du = u32(d);
-    let s = pu(2u + du);
-    var c = rem % s;
-    rem = rem / s;
-    if (du == axis) { c = u32(k); }
-    off += c * pu(10u + du);
-  }
+    `${axisOffset('return;')}
   addAt(off, src[i]);`,
   );
 }

@@ -1,4 +1,4 @@
-import { bindings } from './common.js';
+import { bindings, elementwiseShader } from './common.js';
 
 /**
  * Tiled batched GEMM. Each 16×16 workgroup computes a T×T output tile (T = 64: 4×4 outputs per
@@ -105,4 +105,40 @@ ${fmas.join('\n')}
 ${stores.join('\n')}
 }
 `;
+}
+
+/**
+ * Batched GEMM with one thread per output element, for thin products (fewer than 32 rows or
+ * columns): there a 64×64 tile would compute mostly padding, and software adapters (SwiftShader,
+ * lavapipe) pay heavily for each workgroup barrier of the tiled kernel. k runs in ascending order
+ * with fused multiply–adds, as in the tiled kernel, so both paths give the same values.
+ * Params: [threads = batch·m·n, m, k, n, transA, transB, batchA, batchB].
+ */
+export function thinMatmulShader(): string {
+  return elementwiseShader(
+    [
+      { name: 'a', type: 'f32' },
+      { name: 'b', type: 'f32' },
+    ],
+    { name: 'out', type: 'f32' },
+    '',
+    `  let M = pu(1u);
+  let K = pu(2u);
+  let N = pu(3u);
+  let transA = pu(4u) == 1u;
+  let transB = pu(5u) == 1u;
+  let col = i % N;
+  let rest = i / N;
+  let row = rest % M;
+  let bz = rest / M;
+  let aBase = select(bz, 0u, pu(6u) == 1u) * M * K;
+  let bBase = select(bz, 0u, pu(7u) == 1u) * K * N;
+  var acc = 0.0;
+  for (var k = 0u; k < K; k++) {
+    let av = a[aBase + select(row * K + k, k * M + row, transA)];
+    let bv = b[bBase + select(k * N + col, col * K + k, transB)];
+    acc = fma(av, bv, acc);
+  }
+  out[i] = acc;`,
+  );
 }
