@@ -10,9 +10,9 @@ function esc(s: string): string {
 }
 
 export function lineChartSvg(title: string, xLabel: string, yLabel: string, series: Series[]): string {
-  const w = 560;
+  const w = 600;
   const h = 360;
-  const m = { l: 64, r: 150, t: 40, b: 52 };
+  const m = { l: 64, r: 190, t: 40, b: 52 };
   const xs = series.flatMap((s) => s.points.map((p) => p.x));
   const ys = series.flatMap((s) => s.points.map((p) => p.y));
   // Log scale on x (training sizes 1k, 3k, 10k), linear on y.

@@ -37,13 +37,19 @@ export function energyPlotSvg(input: EnergyPlotInput): string {
   const rowH = 26;
   const left = 12 + Math.max(40, ...stages.map((s) => s.length * 7));
   const top = 56;
-  const width = left + components.length * cell + 20;
+  const title = input.title ?? 'Energy per isotypic component';
+  const caption = "fraction of each stage's energy per frequency (colour: square-root scale)";
+  // Wide enough for the title (14 px) and the caption (12 px), not only the grid: a renderer clips
+  // at the declared width (about 0.55 em per character of sans-serif).
+  const width = Math.ceil(
+    Math.max(left + components.length * cell + 20, title.length * 7.7 + 24, left + caption.length * 6.6 + 12),
+  );
   const height = top + stages.length * rowH + 40;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
-    `<title>${escapeXml(input.title ?? 'Energy per isotypic component')}</title>`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(input.title ?? 'Energy per isotypic component')}</text>`,
+    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(title)}</text>`,
   ];
   components.forEach((c, j) => {
     parts.push(
@@ -62,9 +68,6 @@ export function energyPlotSvg(input: EnergyPlotInput): string {
       );
     });
   });
-  parts.push(
-    `<text x="${left}" y="${height - 12}" fill="#555">fraction of each stage's energy per frequency (colour: square-root scale)</text>`,
-    '</svg>',
-  );
+  parts.push(`<text x="${left}" y="${height - 12}" fill="#555">${escapeXml(caption)}</text>`, '</svg>');
   return parts.join('\n');
 }

