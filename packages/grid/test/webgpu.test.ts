@@ -5,8 +5,8 @@
  * to the output scale) on small, odd shapes. Without an adapter the suite is skipped with the
  * reason printed, except under CI=true, where it must run (and fails).
  */
-import { Generator, getBackend, noGrad, randn, setBackend, type Tensor } from '@erlangen/core';
-import { probeWebGPU } from '@erlangen/core/testing';
+import { Generator, noGrad, randn, setBackend, type Tensor } from '@erlangen/core';
+import { outputAndInputGradient, probeWebGPU, relativeMaxDiff as relMax } from '@erlangen/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   AntialiasedAvgPool,
@@ -33,37 +33,9 @@ const { unavailable, skip } = await probeWebGPU('grid webgpu tests');
 /** A layer under test: its name, input shape, and a builder of the map on plain tensors. */
 type Case = [name: string, shape: number[], build: () => (x: Tensor) => Tensor];
 
-/**
- * Builds the layer on `backend` (its weights come from fixed generators, so they are the same on
- * both backends), runs it on a seeded input and back-propagates a seeded cotangent.
- * Returns the output and the input gradient.
- */
-async function on(backend: string, shape: number[], build: Case[2]): Promise<[Float32Array, Float32Array]> {
-  const previous = getBackend();
-  await setBackend(backend);
-  try {
-    const fn = build();
-    const x = randn(shape, { generator: new Generator(3) }).requireGrad();
-    const y = fn(x);
-    expect(y.backend.name).toBe(backend);
-    const w = randn(y.shape, { generator: new Generator(4) });
-    y.mul(w).sum().backward();
-    return [Float32Array.from(await y.data()), Float32Array.from(await x.grad!.data())];
-  } finally {
-    await setBackend(previous);
-  }
-}
-
-/** max |a − b| / max |b|. */
-function relMax(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let s = 1e-12;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    s = Math.max(s, Math.abs(b[i]!));
-  }
-  return d / s;
-}
+/** Builds the layer on `backend` (fixed-seed weights, so equal on both) and returns output and input gradient. */
+const on = (backend: string, shape: number[], build: Case[2]) =>
+  outputAndInputGradient(backend, shape, (x) => build()(x), { inputSeed: 3, cotangentSeed: 4 });
 
 const p4 = cyclicGroup(4);
 const p4m = dihedralGroup(4);

@@ -4,8 +4,8 @@
  * Outputs and input gradients are compared. Without an adapter the suite is skipped with the reason,
  * except under CI=true, where it must run (and fails).
  */
-import { Generator, getBackend, randn, setBackend, type Tensor } from '@erlangen/core';
-import { probeWebGPU } from '@erlangen/core/testing';
+import { setBackend, type Tensor } from '@erlangen/core';
+import { outputAndInputGradient, probeWebGPU, relativeMaxDiff as relMax } from '@erlangen/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   DiscoConvS2,
@@ -19,35 +19,8 @@ import {
 
 const { unavailable, skip } = await probeWebGPU('sphere webgpu tests');
 
-/** Runs `fn` on `backend` with inputs from a fixed seed; returns output and input gradient. */
-async function on(
-  backend: string,
-  shape: number[],
-  fn: (x: Tensor) => Tensor,
-): Promise<[Float32Array, Float32Array]> {
-  const previous = getBackend();
-  await setBackend(backend);
-  try {
-    const x = randn(shape, { generator: new Generator(3) }).requireGrad();
-    const y = fn(x);
-    expect(y.backend.name).toBe(backend);
-    const w = randn(y.shape, { generator: new Generator(4) });
-    y.mul(w).sum().backward();
-    return [Float32Array.from(await y.data()), Float32Array.from(await x.grad!.data())];
-  } finally {
-    await setBackend(previous);
-  }
-}
-
-function relMax(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let s = 1e-12;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    s = Math.max(s, Math.abs(b[i]!));
-  }
-  return d / s;
-}
+const on = (backend: string, shape: number[], fn: (x: Tensor) => Tensor) =>
+  outputAndInputGradient(backend, shape, fn, { inputSeed: 3, cotangentSeed: 4 });
 
 describe.skipIf(skip)('webgpu parity with cpu', () => {
   afterAll(async () => setBackend('cpu'));

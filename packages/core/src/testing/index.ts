@@ -20,7 +20,17 @@
  * Throws an Error listing the worst mismatches (default), or returns the result with
  * `throwOnFailure: false`.
  */
-import { enableGrad, Generator, gradients, randn, type Tensor, tensor, tidy } from '../index.js';
+import {
+  enableGrad,
+  Generator,
+  getBackend,
+  gradients,
+  randn,
+  setBackend,
+  type Tensor,
+  tensor,
+  tidy,
+} from '../index.js';
 
 export { probeWebGPU, type WebGPUProbe } from './webgpu.js';
 
@@ -184,4 +194,43 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(Number(a[i]) - Number(b[i])));
   return m;
+}
+
+/** max |a[i] − b[i]| / max |b[i]|: a backend's error relative to the reference's scale. */
+export function relativeMaxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let d = 0;
+  let s = 1e-12;
+  for (let i = 0; i < a.length; i++) {
+    d = Math.max(d, Math.abs(Number(a[i]) - Number(b[i])));
+    s = Math.max(s, Math.abs(Number(b[i])));
+  }
+  return d / s;
+}
+
+/**
+ * Runs `fn` on `backend` (switching back afterwards) with an input of `shape` drawn from
+ * `inputSeed`, and back-propagates a cotangent drawn from `cotangentSeed`: returns the output and
+ * the input gradient, for backend parity tests. `fn` runs after the switch, so layers it builds
+ * live on that backend.
+ */
+export async function outputAndInputGradient(
+  backend: string,
+  shape: readonly number[],
+  fn: (x: Tensor) => Tensor,
+  seeds: { inputSeed: number; cotangentSeed: number },
+): Promise<[Float32Array, Float32Array]> {
+  const previous = getBackend();
+  await setBackend(backend);
+  try {
+    const x = randn([...shape], { generator: new Generator(seeds.inputSeed) }).requireGrad();
+    const y = fn(x);
+    if (y.backend.name !== backend)
+      throw new Error(`outputAndInputGradient: output lives on '${y.backend.name}', not '${backend}'`);
+    const w = randn(y.shape, { generator: new Generator(seeds.cotangentSeed) });
+    y.mul(w).sum().backward();
+    return [Float32Array.from(await y.data()), Float32Array.from(await x.grad!.data())];
+  } finally {
+    await setBackend(previous);
+  }
 }
